@@ -1,0 +1,16 @@
+"""JSON API v1: token auth, JSON errors, no cookies and therefore no CSRF."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from campaign.api import accounts
+from campaign.extensions import csrf
+
+BLUEPRINTS = (accounts.bp,)
+
+
+def register_api(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)

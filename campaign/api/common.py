@@ -1,0 +1,80 @@
+"""What every JSON endpoint shares: bearer-token auth, body parsing, error answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g, request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from campaign.db import get_session
+from campaign.errors import Invalid
+from campaign.models import ApiToken, Partner, User
+from campaign.services.accounts import token_owner
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def bearer_token() -> ApiToken | None:
+    """The live token of this request's ``Authorization: Bearer …`` header, if any."""
+    if "api_token" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, secret = header.partition(" ")
+        token = None
+        if scheme.lower() == "bearer" and secret.strip():
+            token = token_owner(get_session(), secret.strip())
+        g.api_token = token
+    return g.api_token
+
+
+def api_user() -> User | None:
+    token = bearer_token()
+    if token is None or token.user_id is None:
+        return None
+    user = get_session().get(User, token.user_id)
+    return user if user is not None and user.active else None
+
+
+def api_partner() -> Partner | None:
+    token = bearer_token()
+    if token is None or token.partner_id is None:
+        return None
+    return get_session().get(Partner, token.partner_id)
+
+
+def user_required(view: F) -> F:
+    """401 unless the request carries a live user token; the user is ``g.user``."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        user = api_user()
+        if user is None:
+            abort(401)
+        g.user = user
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def json_object() -> dict[str, Any]:
+    """The request body as a JSON object; 415 when it is not JSON, 400 when it does not parse,
+    422 when it is JSON but not an object."""
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    body = request.get_json()  # raises 400 when the JSON does not parse
+    if not isinstance(body, dict):
+        raise Invalid("body", "not_an_object")
+    return body
+
+
+def string_field(body: dict[str, Any], name: str, *, required: bool = True) -> str:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise Invalid(name, "required")
+        return ""
+    if not isinstance(value, str):
+        raise Invalid(name, "required")
+    return value

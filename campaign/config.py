@@ -1,0 +1,82 @@
+"""Settings, read from the environment with safe development defaults.
+
+Every setting the operator may change is listed in README.md ("Settings").
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable app (e.g. production without SECRET_KEY)."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _domains(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(d.strip().lower().lstrip("@") for d in value.split(",") if d.strip())
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A random key kept in instance/ so a development restart does not log everyone out."""
+    path = instance_path / DEV_SECRET_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the app config from environment variables.
+
+    Raises ConfigError in production when the secret key is missing or obviously weak.
+    """
+    env = os.environ if environ is None else environ
+    production = env.get("CAMPAIGN_ENV", "development").lower() == "production"
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    secret = env.get("SECRET_KEY", "")
+    if production and (len(secret) < 32 or secret.lower() in {"dev", "changeme", "secret"}):
+        raise ConfigError(
+            "CAMPAIGN_ENV=production needs SECRET_KEY: at least 32 random characters "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if not secret:
+        secret = _dev_secret_key(instance_path)
+
+    default_db = f"sqlite:///{instance_path / 'campaign.db'}"
+    return {
+        "CAMPAIGN_ENV": "production" if production else "development",
+        "SECRET_KEY": secret,
+        "DATABASE_URL": env.get("DATABASE_URL") or default_db,
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "CREW_EMAIL_DOMAINS": _domains(env.get("CREW_EMAIL_DOMAINS", "aesseuji.example")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "ko",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Seoul",
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SCHEDULER_INTERVAL_SECONDS": int(env.get("SCHEDULER_INTERVAL_SECONDS", "60")),
+    }

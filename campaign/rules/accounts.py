@@ -1,0 +1,57 @@
+"""What makes an email, a password and a display name acceptable."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from campaign.errors import Invalid
+
+EMAIL_MAX = 254
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+NAME_MAX = 40
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+
+
+def normalize_email(raw: str) -> str:
+    """Trim and lower-case; raises Invalid unless it looks like a deliverable address."""
+    email = (raw or "").strip().lower()
+    if not email or len(email) > EMAIL_MAX or not _EMAIL.match(email) or ".." in email:
+        raise Invalid("email", "email_format")
+    return email
+
+
+def check_password(password: str, email: str = "") -> None:
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
+        raise Invalid("password", "password_short", min=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        raise Invalid("password", "password_long", max=PASSWORD_MAX)
+    if len(set(password)) < 4 or (email and password.lower() == email.lower()):
+        raise Invalid("password", "password_weak")
+
+
+def clean_display_name(raw: str) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise Invalid("display_name", "required")
+    if len(name) > NAME_MAX:
+        raise Invalid("display_name", "too_long", max=NAME_MAX)
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise Invalid("display_name", "bad_characters")
+    return name
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1]
+
+
+def mask_name(name: str) -> str:
+    """홍길동 → 홍*동, 김철 → 김*, Alexander → A*******r: shown beside public activity."""
+    name = name.strip()
+    if len(name) <= 1:
+        return "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -1,0 +1,47 @@
+"""Demo data for a new installation. Idempotent: running it again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from campaign.models import Role, User
+from campaign.services.accounts import find_user_by_email, hash_password
+
+DEMO_PASSWORD = "aesseuji-demo"  # noqa: S105  (published demo log-in, see README)
+DEMO_ACCOUNTS = (
+    ("admin@aesseuji.example", "관리자", Role.ADMIN),
+    ("crew@aesseuji.example", "김크루", Role.CREW),
+    ("crew2@aesseuji.example", "이크루", Role.CREW),
+    ("user@example.com", "홍길동", Role.USER),
+)
+
+
+def ensure_demo_users(session: Session, now: datetime) -> dict[str, User]:
+    users = {}
+    password_hash = None
+    for email, name, role in DEMO_ACCOUNTS:
+        user = find_user_by_email(session, email)
+        if user is None:
+            password_hash = password_hash or hash_password(DEMO_PASSWORD)
+            user = User(
+                email=email,
+                display_name=name,
+                password_hash=password_hash,
+                role=role,
+                created_at=now,
+            )
+            session.add(user)
+        users[email] = user
+    session.flush()
+    return users
+
+
+def seed_demo(session: Session, now: datetime) -> list[str]:
+    """Create what a first look at the site needs; returns lines describing the log-ins."""
+    ensure_demo_users(session, now)
+    return [
+        f"demo log-ins (password: {DEMO_PASSWORD}):",
+        *(f"  {role.value:<6} {email}" for email, _name, role in DEMO_ACCOUNTS),
+    ]

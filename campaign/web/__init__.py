@@ -1,0 +1,31 @@
+"""The server-rendered site: blueprints, log-in handling, CSRF, rate limits, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext
+
+from campaign.db import get_session
+from campaign.extensions import csrf, limiter, login_manager
+from campaign.models import User
+from campaign.services.accounts import user_for_login_token
+from campaign.web import admin_users, auth, errors, main
+from campaign.web.navigation import here, nav_items
+
+
+def _load_user(token: str) -> User | None:
+    return user_for_login_token(get_session(), token)
+
+
+def register_web(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Log in to continue.")
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.globals.update(nav_items=nav_items, here=here)
+    for blueprint in (main.bp, auth.bp, admin_users.bp):
+        app.register_blueprint(blueprint)

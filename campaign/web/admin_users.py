@@ -1,0 +1,51 @@
+"""Admins manage people: find an account, grant or remove crew (or admin) status."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from campaign.db import get_session
+from campaign.errors import Invalid
+from campaign.models import Role, User
+from campaign.models.types import utcnow
+from campaign.services import accounts
+from campaign.web.access import admin_required
+from campaign.web.messages import message_for
+
+bp = Blueprint("admin_users", __name__, url_prefix="/admin")
+
+
+@bp.route("/users")
+@admin_required
+def users() -> str:
+    query = request.args.get("q", "")[:100]
+    return render_template(
+        "admin/users.html",
+        users=accounts.list_users(get_session(), query),
+        query=query,
+        roles=list(Role),
+    )
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@admin_required
+def set_role(user_id: int) -> Response:
+    session = get_session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    try:
+        role = Role(request.form.get("role", ""))
+    except ValueError:
+        abort(400)
+    try:
+        accounts.set_role(session, current_user, user, role, utcnow())
+    except Invalid as exc:
+        flash(message_for(exc), "error")
+    else:
+        session.commit()
+        flash(_("%(name)s is now %(role)s.", name=user.display_name, role=role.value), "success")
+    return redirect(url_for("admin_users.users", q=request.args.get("q", "")))

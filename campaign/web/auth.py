@@ -1,0 +1,155 @@
+"""Sign up, log in, log out, the account page (password, API tokens)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from campaign.db import get_session
+from campaign.errors import BadCredentials, EmailTaken, Invalid
+from campaign.extensions import limiter
+from campaign.models.types import utcnow
+from campaign.services import accounts
+from campaign.web.auth_forms import (
+    ChangePasswordForm,
+    LogInForm,
+    NewTokenForm,
+    SignUpForm,
+)
+from campaign.web.messages import message_for
+from campaign.web.redirects import safe_next
+
+bp = Blueprint("auth", __name__)
+
+AUTH_LIMIT = "10 per minute"
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def signup() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = accounts.sign_up(
+                session,
+                email=form.email.data or "",
+                password=form.password.data or "",
+                display_name=form.display_name.data or "",
+                crew_domains=current_app.config["CREW_EMAIL_DOMAINS"],
+                now=utcnow(),
+            )
+        except Invalid as exc:
+            getattr(form, exc.field).errors.append(message_for(exc))
+        except EmailTaken as exc:
+            form.email.errors.append(message_for(exc))
+        else:
+            accounts.start_login_session(session, user, utcnow())
+            session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def login() -> str | Response:
+    form = LogInForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = accounts.authenticate(session, form.email.data or "", form.password.data or "")
+        except BadCredentials as exc:
+            form.password.errors.append(message_for(exc))
+        else:
+            accounts.start_login_session(session, user, utcnow())
+            session.commit()
+            login_user(user, remember=bool(form.remember.data))
+            return redirect(safe_next(form.next.data, url_for("main.home")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    # CSRFProtect has checked the token before this runs.
+    if current_user.is_authenticated:
+        session = get_session()
+        accounts.end_login_session(session, current_user.login_token)
+        session.commit()
+        logout_user()
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account() -> str:
+    return _account_page()
+
+
+def _account_page(
+    password_form: ChangePasswordForm | None = None, new_token: str | None = None
+) -> str:
+    return render_template(
+        "auth/account.html",
+        password_form=password_form or ChangePasswordForm(),
+        token_form=NewTokenForm(),
+        tokens=accounts.list_api_tokens(get_session(), current_user),
+        new_token=new_token,
+    )
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+@limiter.limit(AUTH_LIMIT)
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            accounts.change_password(
+                session,
+                current_user,
+                current=form.current_password.data or "",
+                new=form.new_password.data or "",
+                now=utcnow(),
+            )
+        except Invalid as exc:
+            field = form.current_password if exc.field == "current_password" else form.new_password
+            field.errors.append(message_for(exc))
+        else:
+            session.commit()
+            user = current_user._get_current_object()
+            logout_user()
+            login_user(user)
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(password_form=form)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def new_token() -> str | Response:
+    form = NewTokenForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("auth.account"))
+    session = get_session()
+    issued = accounts.issue_api_token(session, current_user, form.name.data or "", utcnow())
+    session.commit()
+    return _account_page(new_token=issued.secret)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int) -> Response:
+    session = get_session()
+    accounts.revoke_api_token(session, current_user, token_id, utcnow())
+    session.commit()
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,73 @@
+"""Error pages in the reader's language, or JSON for programs: {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from campaign.errors import DomainError
+from campaign.web.messages import message_for, status_for
+
+HTTP_CODES = {
+    400: ("bad_request", lazy_gettext("The request could not be understood.")),
+    401: ("unauthorized", lazy_gettext("Log in or send a valid token first.")),
+    403: ("forbidden", lazy_gettext("You are not allowed to see this page.")),
+    404: ("not_found", lazy_gettext("There is no page at this address.")),
+    405: ("method_not_allowed", lazy_gettext("This address does not accept that method.")),
+    409: ("conflict", lazy_gettext("That conflicts with the current state.")),
+    413: ("payload_too_large", lazy_gettext("What you sent is too large.")),
+    415: ("unsupported_media_type", lazy_gettext("Send the body as application/json.")),
+    422: ("unprocessable", lazy_gettext("The request was understood but is not valid.")),
+    429: ("rate_limited", lazy_gettext("Too many requests. Wait a moment and try again.")),
+    500: ("internal_error", lazy_gettext("Something went wrong on our side. Please try again.")),
+}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
+    if wants_json():
+        body: dict[str, Any] = {"code": code, "message": message}
+        body.update(extra)
+        return jsonify(error=body), status
+    page = render_template("errors/error.html", status=status, code=code, message=message)
+    return Response(page, mimetype="text/html"), status
+
+
+def _http_error(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    code, message = HTTP_CODES.get(status, ("error", exc.description or ""))
+    response, status = error_response(status, code, str(message))
+    if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    if status == 401 and wants_json():
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response, status
+
+
+def _csrf_error(_exc: CSRFError) -> Any:
+    return error_response(
+        400, "csrf_failed", str(lazy_gettext("The form expired. Go back, reload and try again."))
+    )
+
+
+def _domain_error(exc: DomainError) -> Any:
+    return error_response(status_for(exc), exc.code, message_for(exc))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, _domain_error)

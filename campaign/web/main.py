@@ -1,0 +1,40 @@
+"""Home, language choice and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from campaign.db import database
+from campaign.i18n import LANG_COOKIE, LANGUAGES
+from campaign.web.redirects import safe_next
+
+bp = Blueprint("main", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+def home() -> str:
+    return render_template("main/home.html")
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str) -> Response:
+    """Remember the reader's language in a cookie and go back where they were."""
+    response = make_response(redirect(safe_next(request.args.get("next"), url_for("main.home"))))
+    if code in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="Lax")
+    return response
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        with database().engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return jsonify(status="unavailable", database=False), 503
+    return jsonify(status="ok", database=True), 200

@@ -1,0 +1,141 @@
+"""Programs sign up and get tokens; tokens are stored hashed and revocable."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from campaign.db import database
+from campaign.models import ApiToken, Role, User
+from campaign.services.tokens import digest
+from tests.factories import PASSWORD, make_user
+from tests.web.helpers import AuthActions, text
+
+
+def test_sign_up_through_the_api(app: Flask, client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/users",
+        json={"email": "Api@Example.com", "password": PASSWORD, "display_name": "에이피아이"},
+    )
+    assert response.status_code == 201
+    assert response.json["email"] == "api@example.com"
+    assert response.json["role"] == "user"
+    assert "password" not in response.json and "password_hash" not in response.json
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"email": "x", "password": PASSWORD, "display_name": "a"}, 422, "invalid"),
+        ({"email": "x@example.com", "password": "short", "display_name": "a"}, 422, "invalid"),
+        ({"email": "x@example.com", "password": PASSWORD}, 422, "invalid"),
+        ({"email": 5, "password": PASSWORD, "display_name": "a"}, 422, "invalid"),
+        ([1, 2], 422, "invalid"),
+    ],
+)
+def test_api_sign_up_refuses_bad_input(
+    client: FlaskClient, body: object, status: int, code: str
+) -> None:
+    response = client.post("/api/v1/users", json=body)
+    assert response.status_code == status
+    assert response.json["error"]["code"] == code
+    assert response.json["error"]["message"]
+
+
+def test_api_sign_up_needs_json(client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/users", data="email=a", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415
+    broken = client.post("/api/v1/users", data="{not json", content_type="application/json")
+    assert broken.status_code == 400
+    assert broken.json["error"]["code"] == "bad_request"
+
+
+def test_api_sign_up_twice_is_409(client: FlaskClient) -> None:
+    body = {"email": "twice@example.com", "password": PASSWORD, "display_name": "둘"}
+    assert client.post("/api/v1/users", json=body).status_code == 201
+    again = client.post("/api/v1/users", json={**body, "email": "TWICE@example.com"})
+    assert again.status_code == 409
+    assert again.json["error"]["code"] == "email_taken"
+
+
+def test_api_sign_up_gives_crew_to_company_domain(client: FlaskClient) -> None:
+    body = {"email": "dev@aesseuji.example", "password": PASSWORD, "display_name": "개발"}
+    assert client.post("/api/v1/users", json=body).json["role"] == Role.CREW.value
+
+
+def test_token_issue_is_stored_hashed_and_listed(app: Flask, client: FlaskClient) -> None:
+    with database(app).transaction() as session:
+        make_user(session, email="prog@example.com")
+    response = client.post(
+        "/api/v1/tokens", json={"email": "PROG@example.com", "password": PASSWORD, "name": "봇"}
+    )
+    assert response.status_code == 201
+    secret = response.json["token"]
+    with database(app).transaction() as session:
+        stored = session.scalar(select(ApiToken))
+        assert stored.token_hash == digest(secret)
+        assert secret not in (stored.token_hash, stored.prefix)
+    AuthActions(client).login("prog@example.com")
+    page = text(client.get("/account"))
+    assert "봇" in page and stored.prefix in page and secret not in page
+
+
+def test_token_refused_with_one_error_for_email_or_password(
+    app: Flask, client: FlaskClient
+) -> None:
+    with database(app).transaction() as session:
+        make_user(session, email="prog@example.com")
+    wrong_pw = client.post(
+        "/api/v1/tokens", json={"email": "prog@example.com", "password": "nope nope nope"}
+    )
+    no_user = client.post(
+        "/api/v1/tokens", json={"email": "who@example.com", "password": "nope nope nope"}
+    )
+    assert wrong_pw.status_code == no_user.status_code == 401
+    assert wrong_pw.json == no_user.json
+
+
+def test_token_created_and_revoked_on_the_account_page(app: Flask, client: FlaskClient) -> None:
+    with database(app).transaction() as session:
+        make_user(session, email="page@example.com")
+    AuthActions(client).login("page@example.com")
+    page = text(client.post("/account/tokens", data={"name": "CI"}))
+    assert "다시 보여 드리지 않습니다" in page
+    secret = page.split('<code class="secret">')[1].split("</code>")[0]
+    with database(app).transaction() as session:
+        token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+        assert token is not None and token.revoked_at is None
+    assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
+    with database(app).transaction() as session:
+        assert session.get(ApiToken, token.id).revoked_at is not None
+
+
+def test_cannot_revoke_someone_elses_token(app: Flask, client: FlaskClient) -> None:
+    with database(app).transaction() as session:
+        make_user(session, email="owner@example.com")
+        make_user(session, email="other@example.com")
+    owner = app.test_client()
+    AuthActions(owner).login("owner@example.com")
+    owner.post("/account/tokens", data={"name": "mine"})
+    with database(app).transaction() as session:
+        token_id = session.scalar(select(ApiToken.id))
+    AuthActions(client).login("other@example.com")
+    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 404
+    with database(app).transaction() as session:
+        assert session.get(ApiToken, token_id).revoked_at is None
+
+
+def test_inactive_user_cannot_get_a_token(app: Flask, client: FlaskClient) -> None:
+    with database(app).transaction() as session:
+        user = make_user(session, email="gone@example.com")
+        user.active = False
+    response = client.post(
+        "/api/v1/tokens", json={"email": "gone@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 401
+    with database(app).transaction() as session:
+        assert session.scalar(select(User).where(User.email == "gone@example.com")).active is False

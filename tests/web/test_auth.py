@@ -1,0 +1,211 @@
+"""Sign-up, log-in, log-out, password change and what each does to sessions."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from campaign.db import database
+from campaign.models import LoginSession, Role, User
+from tests.factories import PASSWORD, make_user
+from tests.web.helpers import AuthActions, text
+
+
+def add_user(app: Flask, **kwargs) -> User:
+    with database(app).transaction() as session:
+        return make_user(session, **kwargs)
+
+
+def test_sign_up_logs_in_and_stores_lowercase_email(app: Flask, client: FlaskClient) -> None:
+    response = AuthActions(client).signup("New.Person@Example.com", name="새사람")
+    assert response.status_code == 302
+    with database(app).transaction() as session:
+        user = session.scalar(select(User).where(User.email == "new.person@example.com"))
+        assert user is not None and user.role == Role.USER
+        assert user.password_hash.startswith("scrypt:")
+    assert "새사람" in text(client.get("/account"))
+
+
+def test_sign_up_from_company_domain_is_crew(app: Flask, client: FlaskClient) -> None:
+    AuthActions(client).signup("Kim@AESSEUJI.example")
+    with database(app).transaction() as session:
+        assert (
+            session.scalar(select(User.role).where(User.email == "kim@aesseuji.example"))
+            == Role.CREW
+        )
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "password", "message"),
+    [
+        ("not-an-email", "홍길동", PASSWORD, "올바른 이메일 주소"),
+        ("a@example.com", "홍길동", "short", "10자 이상"),
+        ("a@example.com", "   ", PASSWORD, "필수"),
+        ("a@example.com", "x" * 41, PASSWORD, "40"),
+    ],
+)
+def test_sign_up_refuses_bad_input_with_a_message(
+    app: Flask, client: FlaskClient, email: str, name: str, password: str, message: str
+) -> None:
+    response = AuthActions(client).signup(email, name=name, password=password)
+    assert response.status_code == 200
+    assert 'class="error"' in text(response)
+    assert message in text(response)
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_sign_up_twice_with_same_email_in_other_case(app: Flask, client: FlaskClient) -> None:
+    add_user(app, email="taken@example.com")
+    response = AuthActions(client).signup("TAKEN@example.com")
+    assert "이미 있습니다" in text(response)
+
+
+def test_log_in_is_case_insensitive(app: Flask, client: FlaskClient) -> None:
+    add_user(app, email="case@example.com", name="케이스")
+    response = AuthActions(client).login("  CASE@Example.COM ")
+    assert response.status_code == 302
+    assert "케이스" in text(client.get("/account"))
+
+
+def test_wrong_email_and_wrong_password_get_the_same_answer(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_user(app, email="real@example.com")
+    auth = AuthActions(client)
+    wrong_password = auth.login("real@example.com", "wrong password!!")
+    unknown_email = auth.login("nobody@example.com", "wrong password!!")
+    assert wrong_password.status_code == unknown_email.status_code == 200
+    assert "이메일 또는 비밀번호가 올바르지 않습니다" in text(wrong_password)
+    assert text(wrong_password).replace("real@example.com", "X") == text(unknown_email).replace(
+        "nobody@example.com", "X"
+    )
+
+
+@pytest.mark.parametrize(
+    ("next_value", "expected"),
+    [
+        ("/account", "/account"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example", "/"),
+    ],
+)
+def test_next_only_leads_to_this_site(
+    app: Flask, client: FlaskClient, next_value: str, expected: str
+) -> None:
+    add_user(app, email="next@example.com")
+    response = AuthActions(client).login("next@example.com", next=next_value)
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
+def test_login_page_carries_next_into_the_form(client: FlaskClient) -> None:
+    page = text(client.get("/login?next=/account"))
+    assert 'value="/account"' in page
+
+
+def test_pages_that_need_login_send_visitors_to_log_in(client: FlaskClient) -> None:
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def _session_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_logout_invalidates_every_copy_of_the_cookie(app: Flask, client: FlaskClient) -> None:
+    add_user(app, email="copy@example.com")
+    AuthActions(client).login("copy@example.com")
+    stolen = _session_cookie(client)
+    AuthActions(client).logout()
+
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/account")
+    assert response.status_code == 302  # sent to log in: the copy no longer works
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(LoginSession)) == 0
+
+
+def test_password_change_logs_out_other_copies_but_keeps_this_browser(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_user(app, email="pw@example.com")
+    AuthActions(client).login("pw@example.com")
+    other_device = app.test_client()
+    AuthActions(other_device).login("pw@example.com")
+    old_cookie = _session_cookie(client)
+
+    response = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "a brand new secret"},
+    )
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert other_device.get("/account").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", old_cookie)
+    assert replay.get("/account").status_code == 302
+
+    fresh = app.test_client()
+    assert AuthActions(fresh).login("pw@example.com", "a brand new secret").status_code == 302
+
+
+def test_password_change_refuses_wrong_current_password(app: Flask, client: FlaskClient) -> None:
+    add_user(app, email="pw2@example.com")
+    AuthActions(client).login("pw2@example.com")
+    response = client.post(
+        "/account/password",
+        data={"current_password": "not it at all", "new_password": "another secret 1"},
+    )
+    assert response.status_code == 200
+    assert "현재 비밀번호가 올바르지 않습니다" in text(response)
+    assert AuthActions(app.test_client()).login("pw2@example.com").status_code == 302
+
+
+def test_remember_cookie_is_invalidated_by_logout(app: Flask, client: FlaskClient) -> None:
+    add_user(app, email="rem@example.com")
+    AuthActions(client).login("rem@example.com", remember="y")
+    remember = client.get_cookie("remember_token")
+    assert remember is not None
+    AuthActions(client).logout()
+    other = app.test_client()
+    other.set_cookie("remember_token", remember.value)
+    assert other.get("/account").status_code == 302
+
+
+def test_cookies_are_httponly_and_samesite(app: Flask, client: FlaskClient) -> None:
+    add_user(app, email="cookie@example.com")
+    response = AuthActions(client).login("cookie@example.com", remember="y")
+    headers = response.headers.getlist("Set-Cookie")
+    assert headers
+    for header in headers:
+        assert "HttpOnly" in header
+        assert "SameSite=Lax" in header
+
+
+def test_forms_refuse_a_missing_csrf_token(app: Flask) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = app.test_client().post(
+        "/login", data={"email": "x@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "양식이 만료되었습니다" in text(response)
+
+
+def test_forms_work_with_the_csrf_token(app: Flask) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    add_user(app, email="csrf@example.com")
+    client = app.test_client()
+    page = text(client.get("/login"))
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        "/login", data={"email": "csrf@example.com", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
