@@ -7,13 +7,16 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 
 from campaign import migrate
 from campaign.db import database
 from campaign.errors import DomainError
+from campaign.models import Campaign
 from campaign.models.types import utcnow
 from campaign.services import accounts
 from campaign.services.demo import DEMO_PASSWORD, seed_demo
+from campaign.services.reconcile import reconcile
 
 
 @click.command("create-admin")
@@ -56,6 +59,25 @@ def seed_demo_command() -> None:
         click.echo(line)
 
 
+@click.command("reconcile")
+@click.option("--campaign", "slug", default=None, help="Only this campaign (slug).")
+@with_appcontext
+def reconcile_command(slug: str | None) -> None:
+    """Recompute every counter from the ledger; exit 1 and list them when any differs."""
+    with database().transaction() as session:
+        campaign_id = None
+        if slug:
+            campaign_id = session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+            if campaign_id is None:
+                raise click.ClickException(f"no campaign {slug!r}")
+        differences = reconcile(session, campaign_id)
+    for difference in differences:
+        click.echo(str(difference))
+    if differences:
+        raise SystemExit(1)
+    click.echo("counters match the ledger")
+
+
 @click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Schema migrations (Alembic)."""
@@ -67,7 +89,7 @@ def db_upgrade(revision: str) -> None:
     migrate.upgrade(database().engine, revision)
 
 
-@db_group.command("downgrade")
+@db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     migrate.downgrade(database().engine, revision)
@@ -107,5 +129,11 @@ def dev_command(host: str, port: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_admin_command, seed_demo_command, db_group, dev_command):
+    for command in (
+        create_admin_command,
+        seed_demo_command,
+        reconcile_command,
+        db_group,
+        dev_command,
+    ):
         app.cli.add_command(command)

@@ -38,7 +38,6 @@ class Participant(Base):
     # Counters (derived from the ledger).
     actions: Mapped[int] = mapped_column(default=0)
     stamps: Mapped[int] = mapped_column(default=0)
-    won: Mapped[int] = mapped_column(default=0)  # sponsor ₩ credited to this person's actions
     gifted_won: Mapped[int] = mapped_column(default=0)  # own crew pledges, net of cancellations
     matched_won: Mapped[int] = mapped_column(default=0)  # company match of those, net
 
@@ -60,6 +59,8 @@ class Action(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="RESTRICT"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     action_type_id: Mapped[int] = mapped_column(ForeignKey("action_types.id", ondelete="RESTRICT"))
+    # The participant's team at the time (fixed at joining), so team totals reconcile directly.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="RESTRICT"))
     evidence: Mapped[str | None] = mapped_column(String(200))
     evidence_key: Mapped[str | None] = mapped_column(String(200))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))

@@ -8,6 +8,29 @@ from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Enum, TypeDecorator
 
+from campaign.rules.states import (  # re-exported: the models' column types
+    CampaignKind,
+    CampaignStatus,
+    Evidence,
+    PledgeSource,
+    ProposalStatus,
+    Role,
+    SettlementStatus,
+)
+
+__all__ = [
+    "CampaignKind",
+    "CampaignStatus",
+    "Evidence",
+    "PledgeSource",
+    "ProposalStatus",
+    "Role",
+    "SettlementStatus",
+    "UTCDateTime",
+    "str_enum",
+    "utcnow",
+]
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -44,54 +67,3 @@ def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
-
-
-class Role(enum.StrEnum):
-    USER = "user"
-    CREW = "crew"
-    ADMIN = "admin"
-
-
-class CampaignKind(enum.StrEnum):
-    STAMP = "stamp"  # actions earn stamps; stamps become impact units; units become ₩
-    TEAM = "team"  # teams chosen once; votes unlock milestone sums
-    CHEER = "cheer"  # each action is worth a fixed ₩
-    FUNDRAISER = "fundraiser"  # crew pledge their own ₩, the company matches
-
-
-class CampaignStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    ACTIVE = "active"
-    PAUSED = "paused"
-    CLOSED = "closed"
-    SETTLED = "settled"
-    CANCELLED = "cancelled"
-
-
-class Evidence(enum.StrEnum):
-    NONE = "none"
-    OPTIONAL = "optional"
-    REQUIRED = "required"
-
-
-class PledgeSource(enum.StrEnum):
-    ACTION = "action"  # the sponsor's ₩ for a counted action (per action, or a completed unit)
-    MILESTONE = "milestone"  # a fixed sum unlocked when a threshold is reached
-    CREW = "crew"  # a crew member's own money
-    MATCH = "match"  # the company's match of a crew pledge
-    TOPUP = "topup"  # the company's fixed top-up written at close
-
-
-class ProposalStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
-class SettlementStatus(enum.StrEnum):
-    COMPUTED = "computed"
-    SENT = "sent"
-    ACKNOWLEDGED = "acknowledged"

@@ -1,0 +1,288 @@
+"""Recording an action: the write path every channel (web, API, webhooks) goes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from campaign.errors import (
+    CapReached,
+    DomainError,
+    DuplicateEvidence,
+    IdempotencyKeyReused,
+    Invalid,
+    NotParticipant,
+)
+from campaign.models import (
+    Action,
+    ActionType,
+    Campaign,
+    DailyTally,
+    Participant,
+    Pledge,
+    PledgeSource,
+    TotalTally,
+    User,
+)
+from campaign.rules.calendar import kst_day
+from campaign.rules.conversion import UnitRate, won_due
+from campaign.rules.evidence import clean_evidence, clean_idempotency_key
+from campaign.rules.lifecycle import ensure_accepting
+from campaign.rules.milestones import Threshold, crossed
+from campaign.services import counters
+from campaign.services.milestones import unlock, unlock_reached
+from campaign.services.sql import insert
+
+actions = Action.__table__
+pledges = Pledge.__table__
+participants = Participant.__table__
+daily_tallies = DailyTally.__table__
+total_tallies = TotalTally.__table__
+
+
+class ConcurrentReplay(DomainError):
+    """Another request with the same idempotency key is being recorded right now; retrying
+    after it finishes returns its result."""
+
+    code = "request_in_progress"
+
+
+@dataclass(frozen=True)
+class UnlockedMilestone:
+    milestone_id: int
+    threshold: int
+    won: int
+
+
+@dataclass(frozen=True)
+class RecordedAction:
+    """What happened. ``won`` is what the sponsor pledged for this action; ``won_due`` what the
+    rules said it was worth: less means the purse ran out (the action still counts)."""
+
+    action: Action
+    action_type: ActionType
+    won: int
+    won_due: int
+    milestones: list[UnlockedMilestone] = field(default_factory=list)
+    replayed: bool = False
+
+    @property
+    def purse_exhausted(self) -> bool:
+        return self.won < self.won_due
+
+
+def unit_rate(campaign: Campaign) -> UnitRate | None:
+    if campaign.stamps_per_unit is None or campaign.won_per_unit is None:
+        return None
+    return UnitRate(campaign.stamps_per_unit, campaign.won_per_unit)
+
+
+def record_action(
+    session: Session,
+    user: User,
+    campaign: Campaign,
+    action_code: str,
+    evidence: str | None,
+    idempotency_key: str | None,
+    now: datetime,
+    *,
+    source: str = "web",
+) -> RecordedAction:
+    """Count one action of ``user`` and pledge the ₩ the campaign's rules give it.
+
+    Guarantees, all in the caller's transaction (nothing is written when it raises):
+    - refuses a campaign that is not active or is past ``ends_at`` at ``now`` (CampaignClosed,
+      CampaignNotOpen), an unknown action (Invalid), a user who has not joined (NotParticipant),
+      a reached daily or total cap (CapReached, saying which), evidence already counted
+      (DuplicateEvidence);
+    - caps and the sponsor purse are enforced by conditional UPDATEs, so concurrent writers can
+      never overrun them; when the purse is spent the action still counts and pledges 0 ₩;
+    - a milestone is unlocked by exactly one pledge;
+    - the same ``idempotency_key`` again returns the first result and writes nothing.
+    """
+    action_type = campaign.action_type(action_code or "")
+    if action_type is None:
+        raise Invalid("action", "unknown_action")
+    key = clean_idempotency_key(idempotency_key)
+    evidence, evidence_key = clean_evidence(
+        evidence, action_type.evidence, action_type.evidence_unique
+    )
+    if key is not None:
+        earlier = _find_by_key(session, campaign, user, key)
+        if earlier is not None:
+            return _replay(session, earlier, action_type, evidence)
+    ensure_accepting(campaign.status, campaign.starts_at, campaign.ends_at, now)
+    day = kst_day(now)
+    stamps = action_type.worth_stamps
+
+    # Per-person rows first (no contention between people), the shared counters last, so the
+    # hot rows stay locked for as short a time as possible and locks are always taken in the
+    # same order.
+    joined = session.execute(
+        update(participants)
+        .where(participants.c.campaign_id == campaign.id, participants.c.user_id == user.id)
+        .values(actions=participants.c.actions + 1, stamps=participants.c.stamps + stamps)
+        .returning(participants.c.team_id)
+    ).first()
+    if joined is None:
+        raise NotParticipant()
+    team_id = joined.team_id
+    if action_type.daily_cap is not None:
+        _take_from_cap(
+            session,
+            daily_tallies,
+            action_type.daily_cap,
+            "daily",
+            user_id=user.id,
+            action_type_id=action_type.id,
+            kst_day=day,
+        )
+    if action_type.total_cap is not None:
+        _take_from_cap(
+            session,
+            total_tallies,
+            action_type.total_cap,
+            "total",
+            user_id=user.id,
+            action_type_id=action_type.id,
+        )
+
+    rate = unit_rate(campaign)
+    shard = counters.pick_shard(campaign)
+    converts = rate is not None and stamps > 0
+    # Without stamp conversion the ₩ due is known now: count and grant in one statement.
+    upfront_due = 0 if converts else action_type.worth_won
+    actions_after, stamps_after, won = counters.count_action(
+        session, campaign.id, shard, stamps=stamps, grant_due=upfront_due
+    )
+    due = won_due(
+        worth_won=action_type.worth_won,
+        stamps_before=stamps_after - stamps,
+        stamps_added=stamps,
+        rate=rate,
+    )
+    if converts and due:
+        won = counters.grant(session, campaign, shard, due)
+    if team_id is not None:
+        counters.add_to_team(session, team_id, shard, actions=1, won=won)
+
+    action_id = session.execute(
+        insert(session, actions)
+        .values(
+            campaign_id=campaign.id,
+            user_id=user.id,
+            action_type_id=action_type.id,
+            team_id=team_id,
+            evidence=evidence,
+            evidence_key=evidence_key,
+            idempotency_key=key,
+            stamps=stamps,
+            won_due=due,
+            source=source,
+            counted_at=now,
+            kst_day=day,
+        )
+        .on_conflict_do_nothing()
+        .returning(actions.c.id)
+    ).scalar()
+    if action_id is None:
+        if key is not None and _find_by_key(session, campaign, user, key) is not None:
+            raise ConcurrentReplay()
+        raise DuplicateEvidence()
+    if won:
+        session.execute(
+            pledges.insert().values(
+                campaign_id=campaign.id,
+                source=PledgeSource.ACTION.value,
+                amount_won=won,
+                user_id=user.id,
+                team_id=team_id,
+                action_id=action_id,
+                anonymous=False,
+                created_at=now,
+                kst_day=day,
+            )
+        )
+
+    unlocked: list[UnlockedMilestone] = []
+    if campaign.milestones:
+        unlocked = _unlock_crossed(session, campaign, actions_after, action_id, shard, now)
+
+    action = session.get(Action, action_id)
+    assert action is not None
+    return RecordedAction(action, action_type, won, due, unlocked)
+
+
+def _unlock_crossed(
+    session: Session,
+    campaign: Campaign,
+    row_actions: int,
+    action_id: int,
+    shard: int,
+    now: datetime,
+) -> list[UnlockedMilestone]:
+    thresholds = [Threshold(m.id, m.threshold, m.amount_won) for m in campaign.milestones]
+    shards = campaign.counter_shards
+    if shards == 1:
+        # One counter row: its RETURNING value is the campaign's exact count, so this is the
+        # action that crossed the threshold.
+        unlocked = []
+        for milestone in crossed(row_actions - 1, row_actions, thresholds):
+            granted = unlock(session, campaign, milestone.id, action_id, shard, now)
+            if granted is not None:
+                unlocked.append(UnlockedMilestone(milestone.id, milestone.threshold, granted))
+        return unlocked
+    # Several rows: this row's count times the number of rows estimates the total. When the
+    # estimate crosses a threshold, check the exact total; the scheduler's sweep catches any
+    # threshold the estimate passes late.
+    if crossed((row_actions - 1) * shards, row_actions * shards, thresholds):
+        unlock_reached(session, campaign, now)
+    return []
+
+
+def _take_from_cap(session: Session, table, cap: int, which: str, **key: object) -> None:
+    """Count one more against a per-person cap, or raise CapReached: one upsert that only
+    increments while below the cap, so two concurrent requests cannot both take the last one."""
+    row = session.execute(
+        insert(session, table)
+        .values(**key, count=1)
+        .on_conflict_do_update(
+            index_elements=list(key),
+            set_={"count": table.c.count + 1},
+            where=table.c.count < cap,
+        )
+        .returning(table.c.count)
+    ).first()
+    if row is None:
+        raise CapReached(cap=which, limit=cap)
+
+
+def _find_by_key(session: Session, campaign: Campaign, user: User, key: str) -> Action | None:
+    return session.scalar(
+        select(Action).where(
+            Action.campaign_id == campaign.id,
+            Action.user_id == user.id,
+            Action.idempotency_key == key,
+        )
+    )
+
+
+def _replay(
+    session: Session, action: Action, action_type: ActionType, evidence: str | None
+) -> RecordedAction:
+    if action.action_type_id != action_type.id or action.evidence != evidence:
+        raise IdempotencyKeyReused()
+    won = 0
+    unlocked = []
+    for pledge in session.scalars(select(Pledge).where(Pledge.action_id == action.id)):
+        if pledge.source == PledgeSource.ACTION:
+            won += pledge.amount_won
+        elif pledge.milestone_id is not None:
+            threshold = next(
+                m.threshold for m in action_type.campaign.milestones if m.id == pledge.milestone_id
+            )
+            unlocked.append(UnlockedMilestone(pledge.milestone_id, threshold, pledge.amount_won))
+    return RecordedAction(action, action_type, won, action.won_due, unlocked, replayed=True)

@@ -1,0 +1,136 @@
+"""Creating campaigns from a spec and finding the ones a viewer may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campaign.errors import Invalid, NotFound
+from campaign.models import (
+    ActionType,
+    Beneficiary,
+    Campaign,
+    CampaignStatus,
+    Milestone,
+    Partner,
+    Team,
+    User,
+)
+from campaign.rules.campaign_spec import CampaignSpec, validate
+from campaign.rules.lifecycle import FINISHED
+from campaign.services import counters
+
+
+def create_campaign(
+    session: Session,
+    spec: CampaignSpec,
+    *,
+    now: datetime,
+    created_by: User | None = None,
+    status: CampaignStatus = CampaignStatus.SCHEDULED,
+) -> Campaign:
+    """Validate ``spec`` and write the campaign with its rules and zeroed counters.
+
+    Raises Invalid for a spec that cannot run, a slug in use or an unknown partner.
+    """
+    validate(spec)
+    if session.scalar(select(Campaign.id).where(Campaign.slug == spec.slug)) is not None:
+        raise Invalid("slug", "slug_taken")
+    partner_ids = {b.partner_id for b in spec.beneficiaries}
+    known = set(session.scalars(select(Partner.id).where(Partner.id.in_(partner_ids))))
+    if known != partner_ids:
+        raise Invalid("beneficiaries", "unknown_partner")
+
+    campaign = Campaign(
+        slug=spec.slug,
+        title=spec.title.strip(),
+        summary=spec.summary.strip(),
+        story=spec.story,
+        kind=spec.kind,
+        status=status,
+        internal=spec.internal,
+        goal_won=spec.goal_won,
+        purse_won=spec.purse_won,
+        starts_at=spec.starts_at,
+        ends_at=spec.ends_at,
+        unit_name=spec.unit_name,
+        unit_name_en=spec.unit_name_en,
+        stamps_per_unit=spec.stamps_per_unit,
+        won_per_unit=spec.won_per_unit,
+        match_percent=spec.match_percent,
+        match_per_person_won=spec.match_per_person_won,
+        topup_won=spec.topup_won,
+        draw_winners=spec.draw_winners,
+        counter_shards=spec.counter_shards,
+        created_by_id=created_by.id if created_by else None,
+        created_at=now,
+        opened_at=now if status == CampaignStatus.ACTIVE else None,
+    )
+    campaign.action_types = [
+        ActionType(
+            code=a.code,
+            label=a.label.strip(),
+            worth_won=a.worth_won,
+            worth_stamps=a.worth_stamps,
+            daily_cap=a.daily_cap,
+            total_cap=a.total_cap,
+            evidence=a.evidence,
+            evidence_unique=a.evidence_unique,
+            position=i,
+        )
+        for i, a in enumerate(spec.action_types)
+    ]
+    campaign.teams = [
+        Team(code=t.code, name=t.name.strip(), emoji=t.emoji, position=i)
+        for i, t in enumerate(spec.teams)
+    ]
+    campaign.milestones = [
+        Milestone(threshold=m.threshold, amount_won=m.amount_won, label=m.label)
+        for m in spec.milestones
+    ]
+    session.add(campaign)
+    session.flush()
+    teams = {team.code: team for team in campaign.teams}
+    campaign.beneficiaries = [
+        Beneficiary(
+            partner_id=b.partner_id,
+            share=b.share,
+            team_id=teams[b.team_code].id if b.team_code else None,
+        )
+        for b in spec.beneficiaries
+    ]
+    session.flush()
+    counters.create_counters(session, campaign)
+    return campaign
+
+
+def can_see(campaign: Campaign, viewer: User | None) -> bool:
+    """Internal campaigns exist only for crew; everything else is public."""
+    return not campaign.internal or (viewer is not None and viewer.is_crew)
+
+
+def find_campaign(session: Session, slug: str, viewer: User | None) -> Campaign:
+    """The campaign at ``slug`` if ``viewer`` may see it; NotFound otherwise (never 403, so
+    internal campaigns cannot be discovered by guessing)."""
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or not can_see(campaign, viewer):
+        raise NotFound()
+    return campaign
+
+
+def visible_campaigns(
+    session: Session, viewer: User | None, *, finished: bool = False
+) -> list[Campaign]:
+    """Campaigns the viewer may see: live and upcoming first by start, or the finished ones."""
+    statement = select(Campaign)
+    if finished:
+        statement = statement.where(Campaign.status.in_(FINISHED)).order_by(Campaign.ends_at.desc())
+    else:
+        statement = statement.where(Campaign.status.not_in(FINISHED)).order_by(
+            Campaign.starts_at, Campaign.id
+        )
+    if viewer is None or not viewer.is_crew:
+        statement = statement.where(Campaign.internal.is_(False))
+    return list(session.scalars(statement))

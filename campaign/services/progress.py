@@ -1,0 +1,200 @@
+"""What a campaign page shows, read from counters (never by summing the ledger)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaign.models import Action, ActionType, Campaign, Participant, Pledge, PledgeSource, User
+from campaign.rules.accounts import mask_name
+from campaign.rules.conversion import marginal_won
+from campaign.rules.lifecycle import is_live
+from campaign.services import counters
+from campaign.services.actions import unit_rate
+
+
+@dataclass(frozen=True)
+class TeamProgress:
+    id: int
+    code: str
+    name: str
+    emoji: str
+    actions: int
+    participants: int
+    won: int
+    percent: float  # share of all team actions, 0–100
+
+
+@dataclass(frozen=True)
+class MilestoneProgress:
+    id: int
+    threshold: int
+    amount_won: int
+    label: str
+    reached: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    raised: int
+    goal: int
+    actions: int
+    stamps: int
+    participants: int
+    sponsor_won: int
+    crew_won: int
+    topup_won: int
+    purse_won: int | None
+    purse_left: int | None
+    units: Fraction | None
+    teams: list[TeamProgress]
+    milestones: list[MilestoneProgress]
+    marginal_won: dict[str, int]
+    live: bool
+
+    @property
+    def percent(self) -> float:
+        return min(100.0, 100.0 * self.raised / self.goal) if self.goal else 0.0
+
+    @property
+    def next_milestone(self) -> MilestoneProgress | None:
+        return next((m for m in self.milestones if not m.reached), None)
+
+    @property
+    def purse_exhausted(self) -> bool:
+        return self.purse_left is not None and self.purse_left <= 0
+
+
+def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
+    totals = counters.totals(session, campaign.id)
+    by_team = counters.team_totals(session, [team.id for team in campaign.teams])
+    team_actions = sum(t.actions for t in by_team.values())
+    teams = [
+        TeamProgress(
+            id=team.id,
+            code=team.code,
+            name=team.name,
+            emoji=team.emoji,
+            actions=by_team[team.id].actions,
+            participants=by_team[team.id].participants,
+            won=by_team[team.id].won,
+            percent=(100.0 * by_team[team.id].actions / team_actions)
+            if team_actions
+            else 100.0 / len(campaign.teams),
+        )
+        for team in campaign.teams
+    ]
+    rate = unit_rate(campaign)
+    purse_left = totals.purse_left
+    return Progress(
+        raised=totals.raised,
+        goal=campaign.goal_won,
+        actions=totals.actions,
+        stamps=totals.stamps,
+        participants=totals.participants,
+        sponsor_won=totals.sponsor_won,
+        crew_won=totals.crew_won,
+        topup_won=totals.topup_won,
+        purse_won=campaign.purse_won,
+        purse_left=purse_left,
+        units=rate.units(totals.stamps) if rate else None,
+        teams=teams,
+        milestones=[
+            MilestoneProgress(
+                m.id, m.threshold, m.amount_won, m.label, totals.actions >= m.threshold
+            )
+            for m in campaign.milestones
+        ],
+        marginal_won={
+            t.code: marginal_won(
+                worth_won=t.worth_won, worth_stamps=t.worth_stamps, rate=rate, purse_left=purse_left
+            )
+            for t in campaign.action_types
+        },
+        live=is_live(campaign.status, campaign.starts_at, campaign.ends_at, now),
+    )
+
+
+@dataclass(frozen=True)
+class Activity:
+    masked_name: str
+    action_label: str
+    team_code: str | None
+    won: int
+    counted_at: datetime
+
+
+def recent_activity(session: Session, campaign: Campaign, limit: int = 10) -> list[Activity]:
+    """The latest actions with masked names (홍*동): an index scan of ``limit`` rows."""
+    latest = (
+        select(Action.id)
+        .where(Action.campaign_id == campaign.id)
+        .order_by(Action.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    won = (
+        select(func.coalesce(func.sum(Pledge.amount_won), 0))
+        .where(Pledge.action_id == Action.id, Pledge.source == PledgeSource.ACTION)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(User.display_name, ActionType.label, Action.team_id, Action.counted_at, won)
+        .join(latest, latest.c.id == Action.id)
+        .join(User, User.id == Action.user_id)
+        .join(ActionType, ActionType.id == Action.action_type_id)
+        .order_by(Action.id.desc())
+    ).all()
+    team_codes = {team.id: team.code for team in campaign.teams}
+    return [
+        Activity(mask_name(name), label, team_codes.get(team_id), int(amount), counted_at)
+        for name, label, team_id, counted_at, amount in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    joined: bool
+    team_code: str | None = None
+    actions: int = 0
+    stamps: int = 0
+    won: int = 0  # sponsor ₩ pledged for this person's own actions
+    gifted_won: int = 0
+    matched_won: int = 0
+    units: Fraction | None = None
+
+
+def contribution(session: Session, campaign: Campaign, user: User | None) -> Contribution:
+    """The viewer's own part: their participant counters and their actions' pledges."""
+    if user is None:
+        return Contribution(joined=False)
+    participant = session.scalar(
+        select(Participant).where(
+            Participant.campaign_id == campaign.id, Participant.user_id == user.id
+        )
+    )
+    if participant is None:
+        return Contribution(joined=False)
+    won = session.scalar(
+        select(func.coalesce(func.sum(Pledge.amount_won), 0)).where(
+            Pledge.campaign_id == campaign.id,
+            Pledge.user_id == user.id,
+            Pledge.source == PledgeSource.ACTION,
+        )
+    )
+    rate = unit_rate(campaign)
+    team_codes = {team.id: team.code for team in campaign.teams}
+    return Contribution(
+        joined=True,
+        team_code=team_codes.get(participant.team_id) if participant.team_id else None,
+        actions=participant.actions,
+        stamps=participant.stamps,
+        won=int(won or 0),
+        gifted_won=participant.gifted_won,
+        matched_won=participant.matched_won,
+        units=rate.units(participant.stamps) if rate else None,
+    )
