@@ -30,6 +30,11 @@ test: install
 lint: install
 	$(BIN)/ruff check campaign tests
 
+## bench: record_action throughput on SQLite; on PostgreSQL too (and N processes against
+##   counter_shards=1 vs 8) when BENCH_DATABASE_URL or TEST_DATABASE_URL is set
+bench: install
+	$(BIN)/python -m tests.bench
+
 ## messages: list translatable strings that still lack Korean (add them with
 ##   $(BIN)/python -m campaign.translations.catalog add translations.json)
 messages: $(STAMP)

@@ -60,5 +60,14 @@ def empty_all_tables(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("; ".join(deletes))  # one round trip
         else:
+            # A match points at its gift and a reversal at what it reverses, ON DELETE RESTRICT,
+            # which SQLite checks row by row: delete the pledges nothing points at, until none
+            # are left, before the plain DELETEs.
+            while conn.exec_driver_sql(
+                'DELETE FROM "pledges" WHERE id NOT IN (SELECT reverses_id FROM "pledges" '
+                'WHERE reverses_id IS NOT NULL UNION SELECT matches_id FROM "pledges" '
+                "WHERE matches_id IS NOT NULL)"
+            ).rowcount:
+                pass
             for statement in deletes:
                 conn.exec_driver_sql(statement)

@@ -20,6 +20,7 @@ from campaign.models import (
     Action,
     ActionType,
     Campaign,
+    CampaignStatus,
     DailyTally,
     Participant,
     Pledge,
@@ -93,11 +94,15 @@ def record_action(
 ) -> RecordedAction:
     """Count one action of ``user`` and pledge the ₩ the campaign's rules give it.
 
-    Guarantees, all in the caller's transaction (nothing is written when it raises):
-    - refuses a campaign that is not active or is past ``ends_at`` at ``now`` (CampaignClosed,
-      CampaignNotOpen), an unknown action (Invalid), a user who has not joined (NotParticipant),
-      a reached daily or total cap (CapReached, saying which), evidence already counted
-      (DuplicateEvidence);
+    Guarantees, all in the caller's transaction. When it raises, the caller must roll back (as
+    the web layer does): a refusal found after the first write (a cap, duplicate evidence)
+    leaves that write in the transaction.
+    - refuses, in this order: an unknown action or malformed evidence / key (Invalid); a
+      campaign that is not active or is past ``ends_at`` at ``now`` (CampaignClosed,
+      CampaignNotOpen); a user who has not joined (NotParticipant); a reached daily or total cap
+      (CapReached, saying which); evidence already counted (DuplicateEvidence);
+    - the campaign's status is read again once its counter row is locked, so an action racing
+      a close either lands before the close freezes the ledger or is refused;
     - caps and the sponsor purse are enforced by conditional UPDATEs, so concurrent writers can
       never overrun them; when the purse is spent the action still counts and pledges 0 ₩;
     - a milestone is unlocked by exactly one pledge;
@@ -151,13 +156,19 @@ def record_action(
         )
 
     rate = unit_rate(campaign)
-    shard = counters.pick_shard(campaign)
     converts = rate is not None and stamps > 0
+    # Which action completes a unit depends on the campaign's exact stamp count, which only one
+    # row can hold: actions that carry stamps count on row 0. Votes and cheers, the hot ones,
+    # spread over all rows.
+    shard = 0 if converts else counters.pick_shard(campaign)
     # Without stamp conversion the ₩ due is known now: count and grant in one statement.
     upfront_due = 0 if converts else action_type.worth_won
     actions_after, stamps_after, won = counters.count_action(
         session, campaign.id, shard, stamps=stamps, grant_due=upfront_due
     )
+    _ensure_still_accepting(session, campaign, now)
+    if won < upfront_due:
+        won += counters.spill(session, campaign, shard, upfront_due - won).granted
     due = won_due(
         worth_won=action_type.worth_won,
         stamps_before=stamps_after - stamps,
@@ -239,8 +250,19 @@ def _unlock_crossed(
     # estimate crosses a threshold, check the exact total; the scheduler's sweep catches any
     # threshold the estimate passes late.
     if crossed((row_actions - 1) * shards, row_actions * shards, thresholds):
-        unlock_reached(session, campaign, now)
+        unlock_reached(session, campaign, now, held_shard=shard)
     return []
+
+
+def _ensure_still_accepting(session: Session, campaign: Campaign, now: datetime) -> None:
+    """Check the status as committed now, with this action's counter row locked.
+
+    Closing locks every counter row before it freezes the ledger (``unlock_reached`` →
+    ``counters.lock_all``), so either this action holds its row first and the close waits for it
+    to commit, or the close commits first and this fresh read sees it.
+    """
+    status = session.scalar(select(Campaign.status).where(Campaign.id == campaign.id))
+    ensure_accepting(status or CampaignStatus.CANCELLED, campaign.starts_at, campaign.ends_at, now)
 
 
 def _take_from_cap(session: Session, table, cap: int, which: str, **key: object) -> None:

@@ -18,7 +18,7 @@ from campaign.models import (
     Team,
     User,
 )
-from campaign.rules.campaign_spec import CampaignSpec, validate
+from campaign.rules.campaign_spec import SLUG, CampaignSpec, validate
 from campaign.rules.lifecycle import FINISHED
 from campaign.services import counters
 
@@ -111,10 +111,18 @@ def can_see(campaign: Campaign, viewer: User | None) -> bool:
     return not campaign.internal or (viewer is not None and viewer.is_crew)
 
 
+def campaign_at(session: Session, slug: str) -> Campaign | None:
+    """The campaign at ``slug``, whoever asks; None for anything that cannot be a slug (such
+    text never reaches the database, which may refuse it, e.g. a NUL on PostgreSQL)."""
+    if not SLUG.match(slug or ""):
+        return None
+    return session.scalar(select(Campaign).where(Campaign.slug == slug))
+
+
 def find_campaign(session: Session, slug: str, viewer: User | None) -> Campaign:
     """The campaign at ``slug`` if ``viewer`` may see it; NotFound otherwise (never 403, so
     internal campaigns cannot be discovered by guessing)."""
-    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    campaign = campaign_at(session, slug)
     if campaign is None or not can_see(campaign, viewer):
         raise NotFound()
     return campaign

@@ -6,6 +6,13 @@ however many actions there are). The sponsor purse is split across the rows in e
 a grant takes from its own row first and from the others when that row runs dry, so the purse
 as a whole is spent to the last won and never beyond it.
 
+Lock order, which keeps concurrent writers free of deadlocks: a writer takes its per-person rows
+first and one counter row (its own shard) after them. When it needs more rows (a grant that
+spills over, a milestone sweep) it waits only for rows with a higher shard number than any it
+holds, and takes lower rows only if nobody holds them at that instant (PostgreSQL's
+``SKIP LOCKED``; SQLite has one writer at a time and never skips). A sweep that holds no counter
+row yet locks them all, in shard order, before anything else (``lock_all``).
+
 Grants clamp in SQL: ``sponsor_won + LEAST(due, cap - sponsor_won)``, and the same statement
 stores what it granted in ``last_grant`` (SET expressions all see the row as it was before the
 update), which RETURNING hands back. One statement, row-locked, exact under concurrency.
@@ -19,11 +26,13 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from campaign.models import Campaign, CampaignCounter, TeamCounter
+from campaign.errors import Invalid
+from campaign.models import Campaign, CampaignCounter, Participant, TeamCounter
 from campaign.rules.money import allocate
 
 counters = CampaignCounter.__table__
 team_counters = TeamCounter.__table__
+participant_counters = Participant.__table__
 
 
 def purse_slices(purse_won: int | None, shards: int) -> list[int | None]:
@@ -81,26 +90,109 @@ def count_action(
 
 
 def grant(session: Session, campaign: Campaign, shard: int, due: int) -> int:
-    """Take up to ``due`` ₩ from the purse, starting at ``shard``; returns what was granted."""
-    granted = 0
+    """Take up to ``due`` ₩ from the purse, starting at ``shard``; returns what was granted.
+
+    ``shard`` is the row this transaction takes first (or already holds); see the lock order
+    above for how the other rows are visited.
+    """
+    if due <= 0:
+        return 0
+    granted = _take(session, campaign.id, shard, due)
+    if granted < due:
+        granted += spill(session, campaign, shard, due - granted).granted
+    return granted
+
+
+def grant_from_held(session: Session, campaign: Campaign, held: int, due: int) -> int | None:
+    """Grant ``due`` in full as far as the purse allows, from the row ``held`` and the others,
+    never waiting for a row another writer holds; None when it came up short only because it
+    skipped such a row (run this in a savepoint and roll it back then: the grant must wait for a
+    sweep that can lock every row)."""
+    if due <= 0:
+        return 0
+    granted = _take(session, campaign.id, held, due)
+    if granted < due:
+        spilled = spill(session, campaign, held, due - granted, wait=False)
+        if spilled.skipped and granted + spilled.granted < due:
+            return None
+        granted += spilled.granted
+    return granted
+
+
+@dataclass(frozen=True)
+class Spill:
+    granted: int
+    skipped: bool  # a row was passed over because another writer held it
+
+
+def spill(session: Session, campaign: Campaign, held: int, due: int, *, wait: bool = True) -> Spill:
+    """Take up to ``due`` ₩ from the rows other than ``held`` (whose slice has run dry).
+
+    Rows above ``held`` are waited for (unless ``wait`` is false); rows below it are taken only
+    when no other writer holds them, so two writers spilling towards each other never deadlock.
+    A row that was skipped keeps its ₩ for the next grant (``skipped`` says so).
+    """
     shards = campaign.counter_shards
-    for step in range(shards):
+    if shards == 1 or due <= 0 or campaign.purse_won is None:
+        return Spill(0, False)
+    skip_busy = session.get_bind().dialect.name == "postgresql"
+    granted, skipped = 0, False
+    for shard in (*range(held + 1, shards), *range(held)):
         if granted >= due:
             break
-        row = session.execute(
-            update(counters)
-            .where(
-                counters.c.campaign_id == campaign.id,
-                counters.c.shard == (shard + step) % shards,
-            )
-            .values(
-                sponsor_won=counters.c.sponsor_won + _clamp(due - granted),
-                last_grant=_clamp(due - granted),
-            )
-            .returning(counters.c.last_grant)
-        ).one()
-        granted += row.last_grant
-    return granted
+        if skip_busy and (shard < held or not wait):
+            taken = _take_if_free(session, campaign.id, shard, due - granted)
+        else:
+            taken = _take(session, campaign.id, shard, due - granted)
+        if taken is None:
+            skipped = True
+        else:
+            granted += taken
+    return Spill(granted, skipped)
+
+
+def _take(session: Session, campaign_id: int, shard: int, due: int) -> int:
+    """Grant up to ``due`` from one row's slice, waiting for the row if another writer holds it.
+    A row with nothing left is not locked at all."""
+    granted = session.execute(
+        update(counters)
+        .where(
+            counters.c.campaign_id == campaign_id,
+            counters.c.shard == shard,
+            counters.c.purse_cap.is_(None) | (counters.c.sponsor_won < counters.c.purse_cap),
+        )
+        .values(sponsor_won=counters.c.sponsor_won + _clamp(due), last_grant=_clamp(due))
+        .returning(counters.c.last_grant)
+    ).scalar()
+    return granted or 0
+
+
+def _take_if_free(session: Session, campaign_id: int, shard: int, due: int) -> int | None:
+    """Like ``_take``, but None at once when another writer holds the row (PostgreSQL)."""
+    free = (
+        select(counters.c.shard)
+        .where(counters.c.campaign_id == campaign_id, counters.c.shard == shard)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return session.execute(
+        update(counters)
+        .where(counters.c.campaign_id == campaign_id, counters.c.shard == free)
+        .values(sponsor_won=counters.c.sponsor_won + _clamp(due), last_grant=_clamp(due))
+        .returning(counters.c.last_grant)
+    ).scalar()
+
+
+def lock_all(session: Session, campaign_id: int) -> None:
+    """Lock every counter row of the campaign, in shard order (PostgreSQL; SQLite's writer lock
+    already excludes everyone else). Waits for the writers in flight; until this transaction
+    ends no action can add to the counters, so totals read afterwards are final for it."""
+    session.execute(
+        select(counters.c.shard)
+        .where(counters.c.campaign_id == campaign_id)
+        .order_by(counters.c.shard)
+        .with_for_update()
+    ).all()
 
 
 def give_back(session: Session, campaign: Campaign, amount: int) -> None:
@@ -146,6 +238,31 @@ def add_to_team(session: Session, team_id: int, shard: int, **amounts: int) -> N
         .where(team_counters.c.team_id == team_id, team_counters.c.shard == shard)
         .values({name: team_counters.c[name] + value for name, value in amounts.items()})
     )
+
+
+def add_to_participant(session: Session, participant_id: int, **amounts: int) -> None:
+    """Add (signed) to a participant's counters: gifted_won, matched_won, actions, stamps."""
+    session.execute(
+        update(participant_counters)
+        .where(participant_counters.c.id == participant_id)
+        .values({name: participant_counters.c[name] + value for name, value in amounts.items()})
+    )
+
+
+def set_purse(session: Session, campaign: Campaign, purse_won: int | None) -> None:
+    """Re-slice the purse of a campaign over its counter rows (an admin edit before launch).
+
+    Each row takes its new slice only if it has not already paid more than that, in the same
+    statement; Invalid("purse_won", "below_spent") when one has.
+    """
+    for shard, cap in enumerate(purse_slices(purse_won, campaign.counter_shards)):
+        statement = update(counters).where(
+            counters.c.campaign_id == campaign.id, counters.c.shard == shard
+        )
+        if cap is not None:
+            statement = statement.where(counters.c.sponsor_won <= cap)
+        if not session.execute(statement.values(purse_cap=cap)).rowcount:
+            raise Invalid("purse_won", "below_spent")
 
 
 @dataclass(frozen=True)

@@ -118,14 +118,15 @@ def reconcile(session: Session, campaign_id: int | None = None) -> list[Differen
         ["actions", "stamps", "participants", "sponsor_won", "crew_won", "topup_won"],
     )
 
-    for campaign in session.scalars(
-        select(Campaign).where(only(Campaign.id), Campaign.purse_won.is_not(None))
+    # Plain columns, not Campaign objects: loading those would load all their rules too.
+    for capped_id, purse_won in session.execute(
+        select(Campaign.id, Campaign.purse_won).where(
+            only(Campaign.id), Campaign.purse_won.is_not(None)
+        )
     ):
-        spent = counted.get((campaign.id,), {}).get("sponsor_won", 0)
-        if spent > campaign.purse_won:
-            differences.append(
-                Difference("purse", str(campaign.id), "sponsor_won", spent, campaign.purse_won)
-            )
+        spent = counted.get((capped_id,), {}).get("sponsor_won", 0)
+        if spent > purse_won:
+            differences.append(Difference("purse", str(capped_id), "sponsor_won", spent, purse_won))
 
     differences += _compare(
         "team",
