@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -12,9 +13,20 @@ from sqlalchemy.orm import Session
 from campaign.models import Action, ActionType, Campaign, Participant, Pledge, PledgeSource, User
 from campaign.rules.accounts import mask_name
 from campaign.rules.conversion import marginal_won
+from campaign.rules.countdown import Countdown, countdown
 from campaign.rules.lifecycle import is_live
 from campaign.services import counters
 from campaign.services.actions import unit_rate
+from campaign.services.campaigns import can_see, visible_campaigns
+
+
+def decimal_units(units: Fraction | None) -> str | None:
+    """Impact units with one decimal, rounded down so it never claims more than was done:
+    12 stamps at 40 a tree → "0.3"."""
+    if units is None:
+        return None
+    tenths = math.floor(units * 10)
+    return f"{tenths // 10}.{tenths % 10}"
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,10 @@ def contribution(session: Session, campaign: Campaign, user: User | None) -> Con
             Pledge.source == PledgeSource.ACTION,
         )
     )
+    return _contribution_of(campaign, participant, int(won or 0))
+
+
+def _contribution_of(campaign: Campaign, participant: Participant, won: int) -> Contribution:
     rate = unit_rate(campaign)
     team_codes = {team.id: team.code for team in campaign.teams}
     return Contribution(
@@ -193,8 +209,106 @@ def contribution(session: Session, campaign: Campaign, user: User | None) -> Con
         team_code=team_codes.get(participant.team_id) if participant.team_id else None,
         actions=participant.actions,
         stamps=participant.stamps,
-        won=int(won or 0),
+        won=won,
         gifted_won=participant.gifted_won,
         matched_won=participant.matched_won,
         units=rate.units(participant.stamps) if rate else None,
     )
+
+
+@dataclass(frozen=True)
+class CampaignCard:
+    campaign: Campaign
+    progress: Progress
+    countdown: Countdown
+
+
+def campaign_cards(
+    session: Session,
+    viewer: User | None,
+    now: datetime,
+    *,
+    finished: bool = False,
+    limit: int | None = None,
+) -> list[CampaignCard]:
+    """The campaigns ``viewer`` may see (live and upcoming, or the finished ones, latest first),
+    each with its progress and where it stands in time: a few counter rows per campaign."""
+    campaigns = visible_campaigns(session, viewer, finished=finished)
+    return [
+        CampaignCard(
+            campaign,
+            progress(session, campaign, now),
+            countdown(campaign.status, campaign.starts_at, campaign.ends_at, now),
+        )
+        for campaign in campaigns[:limit]
+    ]
+
+
+@dataclass(frozen=True)
+class MyChallenge:
+    campaign: Campaign
+    contribution: Contribution
+    countdown: Countdown
+
+
+def my_challenges(session: Session, user: User, now: datetime) -> list[MyChallenge]:
+    """Every campaign ``user`` joined (and may still see), latest first, with their own part;
+    the number of queries does not grow with the number of campaigns."""
+    rows = session.execute(
+        select(Participant, Campaign)
+        .join(Campaign, Campaign.id == Participant.campaign_id)
+        .where(Participant.user_id == user.id)
+        .order_by(Participant.joined_at.desc(), Participant.id.desc())
+    ).all()
+    pledged = dict(
+        session.execute(
+            select(Pledge.campaign_id, func.coalesce(func.sum(Pledge.amount_won), 0))
+            .where(Pledge.user_id == user.id, Pledge.source == PledgeSource.ACTION)
+            .group_by(Pledge.campaign_id)
+        ).all()
+    )
+    mine = []
+    for participant, campaign in rows:
+        if not can_see(campaign, user):
+            continue
+        mine.append(
+            MyChallenge(
+                campaign,
+                _contribution_of(campaign, participant, int(pledged.get(campaign.id, 0))),
+                countdown(campaign.status, campaign.starts_at, campaign.ends_at, now),
+            )
+        )
+    return mine
+
+
+@dataclass(frozen=True)
+class MyAction:
+    campaign_slug: str
+    campaign_title: str
+    action_label: str
+    evidence: str | None
+    stamps: int
+    won: int
+    counted_at: datetime
+
+
+def my_recent_actions(session: Session, user: User, limit: int = 20) -> list[MyAction]:
+    """The user's latest counted actions across campaigns, with the ₩ each one pledged."""
+    won = (
+        select(func.coalesce(func.sum(Pledge.amount_won), 0))
+        .where(Pledge.action_id == Action.id, Pledge.source == PledgeSource.ACTION)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Campaign, ActionType.label, Action.evidence, Action.stamps, won, Action.counted_at)
+        .join(Campaign, Campaign.id == Action.campaign_id)
+        .join(ActionType, ActionType.id == Action.action_type_id)
+        .where(Action.user_id == user.id)
+        .order_by(Action.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        MyAction(campaign.slug, campaign.title, label, evidence, stamps, int(amount), counted_at)
+        for campaign, label, evidence, stamps, amount, counted_at in rows
+        if can_see(campaign, user)
+    ]

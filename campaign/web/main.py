@@ -7,18 +7,29 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from campaign.db import database
+from campaign.db import database, get_session
 from campaign.i18n import LANG_COOKIE, LANGUAGES
+from campaign.models.types import utcnow
+from campaign.services.progress import campaign_cards
+from campaign.web.challenges import viewer
 from campaign.web.redirects import safe_next
 
 bp = Blueprint("main", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
+FINISHED_ON_HOME = 6
 
 
 @bp.route("/")
 def home() -> str:
-    return render_template("main/home.html")
+    """The challenges the visitor may see as cards: running and upcoming, then recently ended."""
+    session = get_session()
+    now = utcnow()
+    return render_template(
+        "main/home.html",
+        cards=campaign_cards(session, viewer(), now),
+        finished=campaign_cards(session, viewer(), now, finished=True, limit=FINISHED_ON_HOME),
+    )
 
 
 @bp.route("/lang/<code>")

@@ -1,0 +1,170 @@
+"""Demo data: three live challenges with real activity; seeding again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaign.db import Base
+from campaign.models import (
+    AuditEntry,
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    Evidence,
+    Partner,
+    User,
+)
+from campaign.rules.calendar import end_bound, kst_day, start_of_day
+from campaign.services import counters
+from campaign.services.demo import DEMO_ACCOUNTS, seed_demo
+from campaign.services.demo_challenges import DEMO_PEOPLE, PARTNERS
+from campaign.services.progress import progress
+from campaign.services.reconcile import reconcile
+from tests.factories import NOW, make_partner
+
+
+def everything(session: Session) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order."""
+    return {
+        table.name: sorted((tuple(row) for row in session.execute(select(table))), key=repr)
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def campaign(session: Session, slug: str) -> Campaign:
+    found = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    assert found is not None, slug
+    return found
+
+
+def test_seeding_twice_changes_nothing(session: Session) -> None:
+    lines = seed_demo(session, NOW)
+    session.commit()
+    before = everything(session)
+    assert before["campaigns"] and before["actions"] and before["pledges"]
+    again = seed_demo(session, NOW + timedelta(days=2))  # even on a later day
+    session.commit()
+    assert everything(session) == before
+    assert again == lines
+    assert any("/c/green-edoc" in line for line in lines)
+    assert any("user@example.com" in line for line in lines)
+
+
+def test_counters_match_the_ledger_after_seeding(session: Session) -> None:
+    seed_demo(session, NOW)
+    session.commit()
+    assert reconcile(session) == []
+
+
+def test_the_three_campaigns(session: Session) -> None:
+    seed_demo(session, NOW)
+    session.commit()
+    today = kst_day(NOW)
+    kinds = {}
+    for slug in ("green-edoc", "dangnyang-fight", "cheer"):
+        found = campaign(session, slug)
+        kinds[slug] = found.kind
+        assert found.status == CampaignStatus.ACTIVE and not found.internal
+        assert found.starts_at == start_of_day(today - timedelta(days=3)) < NOW
+        assert found.ends_at == end_bound(today + timedelta(days=21))
+        assert len(found.story.split("\n\n")) >= 3  # a few paragraphs
+        assert progress(session, found, NOW).live
+    assert kinds == {
+        "green-edoc": CampaignKind.STAMP,
+        "dangnyang-fight": CampaignKind.TEAM,
+        "cheer": CampaignKind.CHEER,
+    }
+
+
+def test_green_challenge_rules_and_activity(session: Session) -> None:
+    seed_demo(session, NOW)
+    session.commit()
+    green = campaign(session, "green-edoc")
+    assert [
+        (a.code, a.worth_stamps, a.evidence, a.evidence_unique, a.daily_cap)
+        for a in green.action_types
+    ] == [
+        ("report-paper", 1, Evidence.REQUIRED, True, 10),
+        ("open-edoc", 1, Evidence.REQUIRED, True, 10),
+        ("apply-edoc", 3, Evidence.REQUIRED, True, 10),
+    ]
+    assert (green.stamps_per_unit, green.won_per_unit) == (40, 5_000)
+    assert (green.unit_name, green.unit_name_en) == ("그루", "tree")
+    assert green.purse_won == green.goal_won == 40_000_000
+    assert [b.partner.name for b in green.beneficiaries] == ["사단법인 평화의숲"]
+    totals = counters.totals(session, green.id)
+    assert totals.stamps == 44 and totals.participants == 5
+    assert totals.sponsor_won == 5_000  # the 40th stamp completed one tree
+
+
+def test_team_fight_rules_and_activity(session: Session) -> None:
+    seed_demo(session, NOW)
+    session.commit()
+    fight = campaign(session, "dangnyang-fight")
+    assert [(t.code, t.name, t.emoji) for t in fight.teams] == [
+        ("dog", "댕댕이", "🐶"),
+        ("cat", "냥냥이", "🐱"),
+    ]
+    assert [(m.threshold, m.amount_won) for m in fight.milestones] == [
+        (50_000, 10_000_000),
+        (1_000_000, 20_000_000),
+        (10_000_000, 30_000_000),
+    ]
+    assert fight.counter_shards == 4 and fight.draw_winners == 20
+    assert fight.purse_won == fight.goal_won == 60_000_000
+    teams = {t.id: t.code for t in fight.teams}
+    assert sorted((b.partner.name, b.share, teams[b.team_id]) for b in fight.beneficiaries) == [
+        ("용인시동물보호협회", 1, "dog"),
+        ("한국고양이보호협회", 1, "cat"),
+    ]
+    [vote] = fight.action_types
+    assert (vote.code, vote.worth_won, vote.daily_cap, vote.total_cap) == ("vote", 0, None, None)
+    shown = progress(session, fight, NOW)
+    assert shown.actions == 34 and shown.participants == 6 and shown.raised == 0
+    assert [(t.code, t.actions, t.participants) for t in shown.teams] == [
+        ("dog", 16, 3),
+        ("cat", 18, 3),
+    ]
+
+
+def test_cheer_rules_and_activity(session: Session) -> None:
+    seed_demo(session, NOW)
+    session.commit()
+    cheer = campaign(session, "cheer")
+    [act] = cheer.action_types
+    assert (act.code, act.label, act.worth_won, act.daily_cap) == ("cheer", "응원하기", 100, 3)
+    assert cheer.purse_won == cheer.goal_won == 200_000_000
+    assert [b.partner.name for b in cheer.beneficiaries] == ["사랑의열매 사회복지공동모금회"]
+    assert counters.totals(session, cheer.id).sponsor_won == 1_200
+
+
+def test_partners_and_people(session: Session) -> None:
+    seed_demo(session, NOW)
+    session.commit()
+    partners = {p.name: p for p in session.scalars(select(Partner))}
+    assert set(partners) == {demo.name for demo in PARTNERS}
+    assert [name for name, p in partners.items() if p.issues_receipts] == [
+        "사랑의열매 사회복지공동모금회"
+    ]
+    for partner in partners.values():
+        assert partner.contact_email.endswith("@example.org")
+        assert partner.registration_number.count("-") == 2
+    created = session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "partner.create")
+    )
+    assert created == len(PARTNERS)
+    emails = set(session.scalars(select(User.email)))
+    assert {email for email, _n, _r in DEMO_ACCOUNTS} <= emails
+    assert {email for email, _n in DEMO_PEOPLE} <= emails
+
+
+def test_an_existing_partner_is_reused(session: Session) -> None:
+    existing = make_partner(session, "사단법인 평화의숲")
+    session.commit()
+    seed_demo(session, NOW)
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Partner)) == len(PARTNERS)
+    assert campaign(session, "green-edoc").beneficiaries[0].partner_id == existing.id
