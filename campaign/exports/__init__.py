@@ -1,0 +1,69 @@
+"""Settlement exports: CSV, XLSX and JSON writers over one plain document shape.
+
+Pure functions: no Flask, no session. A service builds an ``ExportDocument`` from the frozen
+settlement, picks a writer from ``FORMATS``, and records ``digest(data)``, ``row_count`` and
+``total_won`` beside the export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from campaign.exports.csv_writer import write_csv
+from campaign.exports.json_writer import write_json
+from campaign.exports.sheets import (
+    Column,
+    ColumnKind,
+    ExportDocument,
+    Sheet,
+    SummaryItem,
+    neutralise,
+    row_count,
+    total_won,
+)
+from campaign.exports.xlsx_writer import write_xlsx
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    extension: str
+    media_type: str
+    write: Callable[[ExportDocument], bytes]
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "csv": ExportFormat("csv", "csv", "text/csv; charset=utf-8", write_csv),
+    "xlsx": ExportFormat(
+        "xlsx",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        write_xlsx,
+    ),
+    "json": ExportFormat("json", "json", "application/json", write_json),
+}
+
+
+def digest(data: bytes) -> str:
+    """SHA-256 of an export's bytes, in hex: what was sent, provably."""
+    return hashlib.sha256(data).hexdigest()
+
+
+__all__ = [
+    "FORMATS",
+    "Column",
+    "ColumnKind",
+    "ExportDocument",
+    "ExportFormat",
+    "Sheet",
+    "SummaryItem",
+    "digest",
+    "neutralise",
+    "row_count",
+    "total_won",
+    "write_csv",
+    "write_json",
+    "write_xlsx",
+]

@@ -1,0 +1,190 @@
+"""The plain shape every export writer reads: a summary block and titled sheets of typed cells.
+
+Cells are checked when a sheet is built, so a writer never meets a float amount, a naive
+datetime or a row of the wrong length; a mistake surfaces where the data was assembled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal, NamedTuple, cast, get_args
+
+from campaign.rules.calendar import KST
+
+ColumnKind = Literal["text", "won", "int", "date", "datetime"]
+KINDS: tuple[str, ...] = get_args(ColumnKind)
+NUMBER_KINDS = ("won", "int")
+
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR, may
+# drop the character and read what follows as one). See OWASP "CSV Injection".
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel's limits on a worksheet's name; the JSON writer uses the same titles as keys.
+TITLE_MAX = 31
+TITLE_FORBIDDEN = set("[]:*?/\\")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: ColumnKind = "text"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"column {self.name!r}: unknown kind {self.kind!r}")
+        if not self.name:
+            raise ValueError("a column needs a name")
+
+
+def check_cell(kind: str, value: Any) -> None:
+    """Raise ValueError unless ``value`` fits a cell of ``kind`` (None fits every kind)."""
+    if value is None:
+        return
+    if kind == "text":
+        ok = isinstance(value, str)
+    elif kind in NUMBER_KINDS:
+        # ₩ are integers, never floats; a bool is an int to Python but not an amount.
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "date":
+        ok = isinstance(value, date) and not isinstance(value, datetime)
+    else:  # datetime: aware, so it can be shown in KST without guessing
+        ok = isinstance(value, datetime) and value.tzinfo is not None
+    if not ok:
+        raise ValueError(f"{value!r} is not a valid {kind} cell")
+
+
+def kind_of(value: Any) -> ColumnKind:
+    """The kind a summary value gets when none is given."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r}: give a summary yes/no as text")
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    return "text"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "rows", tuple(tuple(row) for row in self.rows))
+        if not self.title or len(self.title) > TITLE_MAX or TITLE_FORBIDDEN & set(self.title):
+            raise ValueError(f"sheet title {self.title!r}: 1-{TITLE_MAX} characters, no []:*?/\\")
+        names = [column.name for column in self.columns]
+        if not names or len(set(names)) != len(names):
+            raise ValueError(f"sheet {self.title!r}: column names must be present and unique")
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"sheet {self.title!r} row {number}: {len(row)} cells "
+                    f"for {len(self.columns)} columns"
+                )
+            for column, value in zip(self.columns, row, strict=True):
+                try:
+                    check_cell(column.kind, value)
+                except ValueError as exc:
+                    raise ValueError(
+                        f"sheet {self.title!r} row {number} column {column.name!r}: {exc}"
+                    ) from exc
+
+    def column(self, name: str) -> tuple[int, Column]:
+        for index, column in enumerate(self.columns):
+            if column.name == name:
+                return index, column
+        raise KeyError(f"sheet {self.title!r} has no column {name!r}")
+
+
+class SummaryItem(NamedTuple):
+    label: str
+    value: Any
+    kind: ColumnKind
+
+
+def summary_item(entry: SummaryItem | tuple[Any, ...]) -> SummaryItem:
+    """(label, value) or (label, value, kind) as a checked SummaryItem."""
+    if len(entry) == 2:
+        label, value = entry
+        kind = kind_of(value)
+    elif len(entry) == 3:
+        label, value, kind = entry
+    else:
+        raise ValueError(f"summary entry {entry!r}: give (label, value) or (label, value, kind)")
+    if not isinstance(label, str) or not label:
+        raise ValueError(f"summary entry {entry!r}: the label must be text")
+    if kind not in KINDS:
+        raise ValueError(f"summary entry {label!r}: unknown kind {kind!r}")
+    check_cell(kind, value)
+    return SummaryItem(label, value, kind)
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """What one export holds. ``summary`` takes (label, value) pairs, or (label, value, kind)
+    to say e.g. that an int is ₩ ("won"). ``created_at`` stamps the XLSX file's properties; with
+    it given, the same document always gives the same bytes (and the same digest)."""
+
+    summary: Sequence[SummaryItem | tuple[Any, ...]] = ()
+    sheets: Sequence[Sheet] = ()
+    summary_title: str = "Summary"
+    created_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        items = tuple(summary_item(entry) for entry in self.summary)
+        object.__setattr__(self, "summary", items)
+        object.__setattr__(self, "sheets", tuple(self.sheets))
+        labels = [item.label for item in items]
+        if len(set(labels)) != len(labels):
+            raise ValueError("summary labels must be unique")
+        Sheet(self.summary_title, (Column("label"),))  # the same title rules as a sheet
+        # Excel compares worksheet names without case.
+        titles = [self.summary_title.lower(), *(sheet.title.lower() for sheet in self.sheets)]
+        if len(set(titles)) != len(titles):
+            raise ValueError("sheet titles (and the summary's) must be unique, in any case")
+        if self.created_at is not None and self.created_at.tzinfo is None:
+            raise ValueError("created_at must be an aware datetime")
+
+    @property
+    def summary_items(self) -> tuple[SummaryItem, ...]:
+        """The summary, checked and with every kind filled in."""
+        return cast(tuple[SummaryItem, ...], self.summary)
+
+    def sheet(self, title: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.title == title:
+                return sheet
+        raise KeyError(f"no sheet {title!r}")
+
+
+def row_count(document: ExportDocument) -> int:
+    """How many data rows the document's sheets hold (headers and summary not counted)."""
+    return sum(len(sheet.rows) for sheet in document.sheets)
+
+
+def total_won(document: ExportDocument, sheet: str, column: str) -> int:
+    """The sum of a ₩ column (empty cells count 0). KeyError for an unknown sheet or column,
+    ValueError when the column is not a "won" column."""
+    found = document.sheet(sheet)
+    index, described = found.column(column)
+    if described.kind != "won":
+        raise ValueError(f"column {column!r} of sheet {sheet!r} is {described.kind}, not won")
+    return sum(row[index] or 0 for row in found.rows)
+
+
+def neutralise(text: str) -> str:
+    """``text`` made inert for a spreadsheet: a leading formula character gets a ' before it."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def in_kst(moment: datetime) -> datetime:
+    """An aware moment as the naive KST wall-clock time partners read (spreadsheets have no
+    time zones)."""
+    return moment.astimezone(KST).replace(tzinfo=None)

@@ -1,0 +1,249 @@
+"""Settlement exports for partner charities: one function behind the admin page, the command
+line and the partner API.
+
+A partner's export holds its allocation and the campaign's totals; people appear by name only
+when they asked for a donation receipt (기부금영수증), with the fields they agreed to share.
+Every export is recorded with its row count, ₩ sum and SHA-256, and its sum always equals the
+settlement (the whole) or the partner's allocation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaign.errors import Invalid, NotFound, NotSettled
+from campaign.exports import FORMATS, Column, ExportDocument, Sheet, digest, row_count, total_won
+from campaign.models import (
+    Campaign,
+    ExportRecord,
+    Partner,
+    Pledge,
+    PledgeSource,
+    ReceiptRequest,
+    Settlement,
+    SettlementAllocation,
+    SettlementDay,
+    SettlementTeam,
+    Team,
+    User,
+)
+from campaign.rules.calendar import kst_day, last_day
+from campaign.rules.money import allocate
+from campaign.services.settlement import settlement_for
+
+ALLOCATIONS = "allocations"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    data: bytes
+    filename: str
+    media_type: str
+    record: ExportRecord
+
+
+def build_document(
+    session: Session, campaign: Campaign, settlement: Settlement, partner: Partner | None
+) -> ExportDocument:
+    """The settlement as sheets: for one partner, or the whole (every partner) when None."""
+    allocations = session.execute(
+        select(Partner, SettlementAllocation)
+        .join(SettlementAllocation, SettlementAllocation.partner_id == Partner.id)
+        .where(SettlementAllocation.settlement_id == settlement.id)
+        .order_by(Partner.id)
+    ).all()
+    if partner is not None:
+        allocations = [(p, a) for p, a in allocations if p.id == partner.id]
+        if not allocations:
+            raise NotFound()
+    allocated = sum(a.amount_won for _p, a in allocations)
+    summary = [
+        ("campaign", campaign.title),
+        ("slug", campaign.slug),
+        ("period_start", kst_day(campaign.starts_at)),
+        ("period_end", last_day(campaign.ends_at)),
+        ("partner", partner.name if partner else "all partners"),
+        ("partner_registration_number", (partner.registration_number or "") if partner else ""),
+        ("allocated_won", allocated, "won"),
+        ("settlement_total_won", settlement.total_won, "won"),
+        ("sponsor_per_action_won", settlement.action_won, "won"),
+        ("milestone_won", settlement.milestone_won, "won"),
+        ("crew_pledged_won", settlement.crew_won, "won"),
+        ("company_match_won", settlement.match_won, "won"),
+        ("company_topup_won", settlement.topup_won, "won"),
+        ("actions", settlement.actions),
+        ("participants", settlement.participants),
+        ("ledger_sha256", settlement.ledger_digest),
+        ("computed_at", settlement.computed_at),
+    ]
+    sheets = [
+        Sheet(
+            ALLOCATIONS,
+            (
+                Column("partner"),
+                Column("registration_number"),
+                Column("share", "int"),
+                Column("amount_won", "won"),
+            ),
+            tuple(
+                (p.name, p.registration_number or "", a.share, a.amount_won) for p, a in allocations
+            ),
+        ),
+        Sheet(
+            "daily",
+            (Column("kst_day", "date"), Column("actions", "int"), Column("won", "won")),
+            tuple(
+                (d.kst_day, d.actions, d.won)
+                for d in session.scalars(
+                    select(SettlementDay)
+                    .where(SettlementDay.settlement_id == settlement.id)
+                    .order_by(SettlementDay.kst_day)
+                )
+            ),
+        ),
+    ]
+    teams = session.execute(
+        select(Team.name, SettlementTeam)
+        .join(SettlementTeam, SettlementTeam.team_id == Team.id)
+        .where(SettlementTeam.settlement_id == settlement.id)
+        .order_by(Team.position)
+    ).all()
+    if teams:
+        sheets.append(
+            Sheet(
+                "teams",
+                (
+                    Column("team"),
+                    Column("actions", "int"),
+                    Column("participants", "int"),
+                    Column("won", "won"),
+                    Column("winner"),
+                ),
+                tuple(
+                    (name, t.actions, t.participants, t.won, "yes" if t.winner else "no")
+                    for name, t in teams
+                ),
+            )
+        )
+    sheets.append(_receipt_donors(session, campaign, partner))
+    return ExportDocument(summary=summary, sheets=sheets, created_at=settlement.computed_at)
+
+
+def _receipt_donors(session: Session, campaign: Campaign, partner: Partner | None) -> Sheet:
+    """Donors who asked for a receipt: their own gifts (net of cancellations), and for a
+    partner's export the part of each gift that partner receives (split by shares)."""
+    given = dict(
+        session.execute(
+            select(Pledge.user_id, func.sum(Pledge.amount_won))
+            .where(Pledge.campaign_id == campaign.id, Pledge.source == PledgeSource.CREW)
+            .group_by(Pledge.user_id)
+        ).all()
+    )
+    beneficiaries = sorted(campaign.beneficiaries, key=lambda b: b.id)
+    index = next(
+        (i for i, b in enumerate(beneficiaries) if partner and b.partner_id == partner.id), None
+    )
+    rows = []
+    for request in session.scalars(
+        select(ReceiptRequest)
+        .where(ReceiptRequest.campaign_id == campaign.id)
+        .order_by(ReceiptRequest.id)
+    ):
+        amount = int(given.get(request.user_id) or 0)
+        if amount <= 0:
+            continue
+        if index is not None:
+            amount = allocate(amount, [b.share for b in beneficiaries])[index]
+        rows.append(
+            (
+                request.legal_name,
+                request.email or "",
+                request.phone or "",
+                request.consented_at,
+                amount,
+            )
+        )
+    return Sheet(
+        "receipt_donors",
+        (
+            Column("legal_name"),
+            Column("email"),
+            Column("phone"),
+            Column("consented_at", "datetime"),
+            Column("donated_won", "won"),
+        ),
+        tuple(rows),
+    )
+
+
+def export_settlement(
+    session: Session,
+    campaign: Campaign,
+    *,
+    partner_id: int | None,
+    format_name: str,
+    actor: User | None,
+    actor_label: str,
+    now: datetime,
+) -> ExportFile:
+    """Write the settlement export and record it. Raises NotSettled before close, NotFound for a
+    partner that does not receive from this campaign, Invalid for an unknown format."""
+    export_format = FORMATS.get(format_name)
+    if export_format is None:
+        raise Invalid("format", "choice")
+    settlement = settlement_for(session, campaign)
+    if settlement is None:
+        raise NotSettled()
+    partner = None
+    if partner_id is not None:
+        partner = session.get(Partner, partner_id)
+        if partner is None:
+            raise NotFound()
+    document = build_document(session, campaign, settlement, partner)
+    data = export_format.write(document)
+    record = ExportRecord(
+        settlement_id=settlement.id,
+        partner_id=partner.id if partner else None,
+        actor_id=actor.id if actor else None,
+        actor_label=actor.email if actor else actor_label,
+        format=export_format.name,
+        row_count=row_count(document),
+        total_won=total_won(document, ALLOCATIONS, "amount_won"),
+        sha256=digest(data),
+        created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    suffix = f"-partner{partner.id}" if partner else ""
+    filename = f"{campaign.slug}-settlement{suffix}.{export_format.extension}"
+    return ExportFile(data, filename, export_format.media_type, record)
+
+
+def export_history(session: Session, settlement: Settlement) -> list[ExportRecord]:
+    return list(
+        session.scalars(
+            select(ExportRecord)
+            .where(ExportRecord.settlement_id == settlement.id)
+            .order_by(ExportRecord.id.desc())
+        )
+    )
+
+
+def partner_settlements(
+    session: Session, partner: Partner
+) -> list[tuple[Campaign, Settlement, int]]:
+    """Settlements that allocate money to ``partner``: (campaign, settlement, its allocation)."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(Campaign, Settlement, SettlementAllocation.amount_won)
+            .join(Settlement, Settlement.campaign_id == Campaign.id)
+            .join(SettlementAllocation, SettlementAllocation.settlement_id == Settlement.id)
+            .where(SettlementAllocation.partner_id == partner.id)
+            .order_by(Settlement.computed_at.desc())
+        )
+    ]

@@ -1,0 +1,223 @@
+"""Freezing a closed campaign's ledger into a settlement: computed once, stored, exported.
+
+Everything here is derived from the ledger rows (never from counters), with a SHA-256 digest of
+those rows so anyone holding the ledger can check the numbers and re-run the prize draw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from campaign.models import (
+    Action,
+    Campaign,
+    DrawWinner,
+    Participant,
+    Pledge,
+    PledgeSource,
+    Settlement,
+    SettlementAllocation,
+    SettlementDay,
+    SettlementTeam,
+)
+from campaign.rules.draw import draw, draw_seed
+from campaign.rules.money import allocate
+
+SOURCE_FIELDS = {
+    PledgeSource.ACTION: "action_won",
+    PledgeSource.MILESTONE: "milestone_won",
+    PledgeSource.CREW: "crew_won",
+    PledgeSource.MATCH: "match_won",
+    PledgeSource.TOPUP: "topup_won",
+}
+
+
+def ledger_digest(session: Session, campaign_id: int) -> str:
+    """SHA-256 over the campaign's actions and pledges, in id order, in a fixed text form."""
+    digest = hashlib.sha256()
+    actions = session.execute(
+        select(
+            Action.id,
+            Action.user_id,
+            Action.action_type_id,
+            Action.team_id,
+            Action.stamps,
+            Action.evidence_key,
+            Action.counted_at,
+        )
+        .where(Action.campaign_id == campaign_id)
+        .order_by(Action.id)
+        .execution_options(yield_per=5000)
+    )
+    for row in actions:
+        digest.update(("a|" + "|".join(_text(v) for v in row) + "\n").encode())
+    pledges = session.execute(
+        select(
+            Pledge.id,
+            Pledge.source,
+            Pledge.amount_won,
+            Pledge.user_id,
+            Pledge.team_id,
+            Pledge.action_id,
+            Pledge.milestone_id,
+            Pledge.matches_id,
+            Pledge.reverses_id,
+        )
+        .where(Pledge.campaign_id == campaign_id)
+        .order_by(Pledge.id)
+        .execution_options(yield_per=5000)
+    )
+    for row in pledges:
+        digest.update(("p|" + "|".join(_text(v) for v in row) + "\n").encode())
+    return digest.hexdigest()
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(getattr(value, "value", value))
+
+
+def settle(session: Session, campaign: Campaign, now: datetime) -> Settlement:
+    """Compute and store the settlement of a closed campaign. Called once, by close."""
+    by_source: dict[str, int] = defaultdict(int)
+    for source, amount in session.execute(
+        select(Pledge.source, func.sum(Pledge.amount_won))
+        .where(Pledge.campaign_id == campaign.id)
+        .group_by(Pledge.source)
+    ):
+        by_source[SOURCE_FIELDS[source]] += int(amount)
+    total = sum(by_source.values())
+    action_count, stamps = session.execute(
+        select(func.count(), func.coalesce(func.sum(Action.stamps), 0)).where(
+            Action.campaign_id == campaign.id
+        )
+    ).one()
+    participant_count = session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.campaign_id == campaign.id)
+    )
+    digest = ledger_digest(session, campaign.id)
+    settlement = Settlement(
+        campaign_id=campaign.id,
+        total_won=total,
+        actions=int(action_count),
+        stamps=int(stamps),
+        participants=int(participant_count or 0),
+        ledger_digest=digest,
+        computed_at=now,
+        **by_source,
+    )
+    session.add(settlement)
+    session.flush()
+
+    beneficiaries = sorted(campaign.beneficiaries, key=lambda b: b.id)
+    if beneficiaries:
+        parts = allocate(total, [b.share for b in beneficiaries])
+        for beneficiary, amount in zip(beneficiaries, parts, strict=True):
+            session.add(
+                SettlementAllocation(
+                    settlement_id=settlement.id,
+                    partner_id=beneficiary.partner_id,
+                    share=beneficiary.share,
+                    amount_won=amount,
+                )
+            )
+
+    winner_team_id = _settle_teams(session, campaign, settlement)
+    _settle_days(session, campaign, settlement)
+    if campaign.draw_winners:
+        _draw_winners(session, campaign, settlement, winner_team_id)
+    session.flush()
+    return settlement
+
+
+def _settle_teams(session: Session, campaign: Campaign, settlement: Settlement) -> int | None:
+    if not campaign.teams:
+        return None
+    actions = dict(
+        session.execute(
+            select(Action.team_id, func.count())
+            .where(Action.campaign_id == campaign.id)
+            .group_by(Action.team_id)
+        ).all()
+    )
+    people = dict(
+        session.execute(
+            select(Participant.team_id, func.count())
+            .where(Participant.campaign_id == campaign.id)
+            .group_by(Participant.team_id)
+        ).all()
+    )
+    won = dict(
+        session.execute(
+            select(Pledge.team_id, func.sum(Pledge.amount_won))
+            .where(Pledge.campaign_id == campaign.id, Pledge.team_id.is_not(None))
+            .group_by(Pledge.team_id)
+        ).all()
+    )
+    counts = {team.id: int(actions.get(team.id, 0)) for team in campaign.teams}
+    best = max(counts.values())
+    leaders = [team_id for team_id, count in counts.items() if count == best]
+    winner = leaders[0] if len(leaders) == 1 and best > 0 else None
+    for team in campaign.teams:
+        session.add(
+            SettlementTeam(
+                settlement_id=settlement.id,
+                team_id=team.id,
+                actions=counts[team.id],
+                participants=int(people.get(team.id, 0)),
+                won=int(won.get(team.id, 0) or 0),
+                winner=team.id == winner,
+            )
+        )
+    return winner
+
+
+def _settle_days(session: Session, campaign: Campaign, settlement: Settlement) -> None:
+    days: dict = defaultdict(lambda: [0, 0])
+    for day, count in session.execute(
+        select(Action.kst_day, func.count())
+        .where(Action.campaign_id == campaign.id)
+        .group_by(Action.kst_day)
+    ):
+        days[day][0] = int(count)
+    for day, amount in session.execute(
+        select(Pledge.kst_day, func.sum(Pledge.amount_won))
+        .where(Pledge.campaign_id == campaign.id)
+        .group_by(Pledge.kst_day)
+    ):
+        days[day][1] = int(amount)
+    for day in sorted(days):
+        session.add(
+            SettlementDay(
+                settlement_id=settlement.id, kst_day=day, actions=days[day][0], won=days[day][1]
+            )
+        )
+
+
+def draw_candidates(session: Session, campaign_id: int, team_id: int | None) -> list[int]:
+    """Everyone who counted at least one action (in the winning team, when there is one)."""
+    statement = select(Action.user_id).where(Action.campaign_id == campaign_id).distinct()
+    if team_id is not None:
+        statement = statement.where(Action.team_id == team_id)
+    return sorted(session.scalars(statement))
+
+
+def _draw_winners(
+    session: Session, campaign: Campaign, settlement: Settlement, team_id: int | None
+) -> None:
+    seed = draw_seed(settlement.ledger_digest, campaign.slug)
+    winners = draw(seed, draw_candidates(session, campaign.id, team_id), campaign.draw_winners)
+    for rank, user_id in enumerate(winners, start=1):
+        session.add(DrawWinner(settlement_id=settlement.id, rank=rank, user_id=user_id))
+
+
+def settlement_for(session: Session, campaign: Campaign) -> Settlement | None:
+    return session.scalar(select(Settlement).where(Settlement.campaign_id == campaign.id))

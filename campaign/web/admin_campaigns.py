@@ -1,0 +1,270 @@
+"""Admins run campaigns: open, pause, resume, close, cancel, extend; settlement and exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
+
+from campaign.db import get_session
+from campaign.errors import DomainError
+from campaign.models import (
+    Campaign,
+    CampaignStatus,
+    DrawWinner,
+    Partner,
+    SettlementAllocation,
+    SettlementDay,
+    SettlementTeam,
+    User,
+)
+from campaign.models.types import utcnow
+from campaign.rules import transitions
+from campaign.rules.calendar import end_bound
+from campaign.rules.transitions import Transition
+from campaign.services import lifecycle
+from campaign.services.campaigns import campaign_at
+from campaign.services.exports import export_history, export_settlement
+from campaign.services.progress import progress
+from campaign.services.settlement import settlement_for
+from campaign.web.access import admin_required
+from campaign.web.admin_campaign_forms import CancelForm, ExportForm, ExtendForm
+from campaign.web.messages import message_for
+
+bp = Blueprint("admin_campaigns", __name__, url_prefix="/admin/campaigns")
+
+STATUS_LABELS = {
+    CampaignStatus.SCHEDULED: _l("scheduled"),
+    CampaignStatus.ACTIVE: _l("active"),
+    CampaignStatus.PAUSED: _l("paused"),
+    CampaignStatus.CLOSED: _l("closed"),
+    CampaignStatus.SETTLED: _l("settled"),
+    CampaignStatus.CANCELLED: _l("cancelled"),
+}
+
+# The one-button transitions; cancel and extend have their own forms.
+BUTTONS = {
+    Transition.OPEN: (_l("Open now"), lifecycle.open_campaign),
+    Transition.PAUSE: (_l("Pause"), lifecycle.pause),
+    Transition.RESUME: (_l("Resume"), lifecycle.resume),
+    Transition.CLOSE: (_l("Close now"), lifecycle.close),
+    Transition.SETTLE: (_l("Mark settlement as sent"), lifecycle.mark_sent),
+}
+
+DONE = {
+    Transition.OPEN: _l("The campaign is open."),
+    Transition.PAUSE: _l("The campaign is paused."),
+    Transition.RESUME: _l("The campaign is running again."),
+    Transition.CLOSE: _l("The campaign is closed and its settlement is computed."),
+    Transition.SETTLE: _l("The settlement is marked as sent; the campaign is settled."),
+}
+
+
+def _campaign(slug: str) -> Campaign:
+    campaign = campaign_at(get_session(), slug)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+@bp.route("")
+@admin_required
+def campaigns() -> str:
+    wanted = request.args.get("status", "")
+    statement = select(Campaign).order_by(Campaign.starts_at.desc(), Campaign.id.desc())
+    if wanted in {s.value for s in CampaignStatus}:
+        statement = statement.where(Campaign.status == CampaignStatus(wanted))
+    else:
+        wanted = ""
+    session = get_session()
+    rows = [(c, progress(session, c, utcnow())) for c in session.scalars(statement)]
+    return render_template("admin/campaigns.html", rows=rows, wanted=wanted, statuses=STATUS_LABELS)
+
+
+def _export_form(campaign: Campaign) -> ExportForm:
+    form = ExportForm()
+    form.partner.choices = [SelectChoice("", _("Whole settlement (every partner)"))] + [
+        SelectChoice(str(b.partner_id), b.partner.name) for b in campaign.beneficiaries
+    ]
+    return form
+
+
+@bp.route("/<slug>")
+@admin_required
+def campaign(slug: str) -> str:
+    return _page(_campaign(slug))
+
+
+def _page(
+    campaign: Campaign,
+    cancel_form: CancelForm | None = None,
+    extend_form: ExtendForm | None = None,
+    status: int = 200,
+) -> str:
+    session = get_session()
+    settlement = settlement_for(session, campaign)
+    details = {}
+    if settlement is not None:
+        details = {
+            "allocations": session.execute(
+                select(Partner, SettlementAllocation)
+                .join(SettlementAllocation, SettlementAllocation.partner_id == Partner.id)
+                .where(SettlementAllocation.settlement_id == settlement.id)
+                .order_by(Partner.id)
+            ).all(),
+            "teams": session.scalars(
+                select(SettlementTeam).where(SettlementTeam.settlement_id == settlement.id)
+            ).all(),
+            "days": session.scalars(
+                select(SettlementDay)
+                .where(SettlementDay.settlement_id == settlement.id)
+                .order_by(SettlementDay.kst_day)
+            ).all(),
+            "winners": session.execute(
+                select(DrawWinner, User)
+                .join(User, User.id == DrawWinner.user_id)
+                .where(DrawWinner.settlement_id == settlement.id)
+                .order_by(DrawWinner.rank)
+            ).all(),
+            "exports": export_history(session, settlement),
+        }
+    return render_template(
+        "admin/campaign.html",
+        campaign=campaign,
+        progress=progress(session, campaign, utcnow()),
+        settlement=settlement,
+        details=details,
+        teams={team.id: team for team in campaign.teams},
+        partners={b.partner_id: b.partner for b in campaign.beneficiaries},
+        buttons=[
+            (t, BUTTONS[t][0]) for t in transitions.available(campaign.status) if t in BUTTONS
+        ],
+        can_cancel=Transition.CANCEL in transitions.available(campaign.status),
+        can_extend=Transition.EXTEND in transitions.available(campaign.status),
+        cancel_form=cancel_form or CancelForm(),
+        extend_form=extend_form or ExtendForm(),
+        export_form=_export_form(campaign),
+        statuses=STATUS_LABELS,
+    ), status
+
+
+@bp.route("/<slug>/<any(open, pause, resume, close, settle):transition>", methods=["POST"])
+@admin_required
+def change(slug: str, transition: str) -> BaseResponse:
+    campaign = _campaign(slug)
+    session = get_session()
+    step = Transition(transition)
+    try:
+        changed = BUTTONS[step][1](
+            session,
+            campaign,
+            actor=current_user,
+            now=utcnow(),
+            actor_label="admin",
+        )
+    except DomainError as exc:
+        flash(message_for(exc), "error")
+        return redirect(url_for("admin_campaigns.campaign", slug=slug))
+    session.commit()
+    flash(
+        str(DONE[step]) if changed else _("Nothing to do: it was already done."),
+        "success" if changed else "info",
+    )
+    return redirect(url_for("admin_campaigns.campaign", slug=slug))
+
+
+@bp.route("/<slug>/cancel", methods=["POST"])
+@admin_required
+def cancel(slug: str) -> str | BaseResponse:
+    campaign = _campaign(slug)
+    form = CancelForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            lifecycle.cancel(
+                session, campaign, actor=current_user, reason=form.reason.data or "", now=utcnow()
+            )
+        except DomainError as exc:
+            form.reason.errors.append(message_for(exc))
+        else:
+            session.commit()
+            flash(_("The campaign is cancelled."), "success")
+            return redirect(url_for("admin_campaigns.campaign", slug=slug))
+    return _page(campaign, cancel_form=form, status=422)
+
+
+@bp.route("/<slug>/extend", methods=["POST"])
+@admin_required
+def extend(slug: str) -> str | BaseResponse:
+    campaign = _campaign(slug)
+    form = ExtendForm()
+    if form.validate_on_submit() and form.last_day.data is not None:
+        session = get_session()
+        try:
+            lifecycle.extend(
+                session,
+                campaign,
+                actor=current_user,
+                new_ends_at=end_bound(form.last_day.data),
+                now=utcnow(),
+                reason=form.reason.data or None,
+            )
+        except DomainError as exc:
+            form.last_day.errors.append(message_for(exc))
+        else:
+            session.commit()
+            flash(_("The end date is moved."), "success")
+            return redirect(url_for("admin_campaigns.campaign", slug=slug))
+    return _page(campaign, extend_form=form, status=422)
+
+
+@bp.route("/<slug>/acknowledge", methods=["POST"])
+@admin_required
+def acknowledge(slug: str) -> BaseResponse:
+    campaign = _campaign(slug)
+    session = get_session()
+    try:
+        lifecycle.mark_acknowledged(session, campaign, actor=current_user, now=utcnow())
+    except DomainError as exc:
+        flash(message_for(exc), "error")
+    else:
+        session.commit()
+        flash(_("The partners' acknowledgement is recorded."), "success")
+    return redirect(url_for("admin_campaigns.campaign", slug=slug))
+
+
+@bp.route("/<slug>/export", methods=["POST"])
+@admin_required
+def export(slug: str) -> BaseResponse:
+    campaign = _campaign(slug)
+    form = _export_form(campaign)
+    if not form.validate_on_submit():
+        flash(_("Choose a format and a partner."), "error")
+        return redirect(url_for("admin_campaigns.campaign", slug=slug))
+    session = get_session()
+    try:
+        exported = export_settlement(
+            session,
+            campaign,
+            partner_id=int(form.partner.data) if form.partner.data else None,
+            format_name=form.format.data or "",
+            actor=current_user,
+            actor_label="admin",
+            now=utcnow(),
+        )
+    except DomainError as exc:
+        flash(message_for(exc), "error")
+        return redirect(url_for("admin_campaigns.campaign", slug=slug))
+    session.commit()
+    return Response(
+        exported.data,
+        mimetype=exported.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{exported.filename}"',
+            "X-Content-SHA256": exported.record.sha256,
+        },
+    )
