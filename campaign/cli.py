@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select
+from werkzeug.serving import run_simple
 
-from campaign import migrate
+from campaign import migrate, scheduler
 from campaign.db import database
 from campaign.errors import DomainError
-from campaign.models import Campaign
+from campaign.exports import FORMATS
 from campaign.models.types import utcnow
-from campaign.services import accounts
+from campaign.services import accounts, lifecycle
+from campaign.services.campaigns import campaign_at
 from campaign.services.demo import DEMO_PASSWORD, seed_demo
+from campaign.services.exports import export_settlement
 from campaign.services.reconcile import reconcile
+from campaign.services.settlement import settlement_for
 
 
 @click.command("create-admin")
@@ -67,7 +72,8 @@ def reconcile_command(slug: str | None) -> None:
     with database().transaction() as session:
         campaign_id = None
         if slug:
-            campaign_id = session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+            found = campaign_at(session, slug)
+            campaign_id = found.id if found else None
             if campaign_id is None:
                 raise click.ClickException(f"no campaign {slug!r}")
         differences = reconcile(session, campaign_id)
@@ -76,6 +82,85 @@ def reconcile_command(slug: str | None) -> None:
     if differences:
         raise SystemExit(1)
     click.echo("counters match the ledger")
+
+
+@click.command("close-due")
+@with_appcontext
+def close_due_command() -> None:
+    """Close every campaign whose end has passed (the scheduler's close sweep, once)."""
+    closed = scheduler.close_due(database(), utcnow())
+    click.echo(f"closed: {', '.join(closed)}" if closed else "nothing to close")
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option(
+    "--partner",
+    "partner_id",
+    type=int,
+    default=None,
+    help="Only this partner's part (default: the whole settlement, every partner).",
+)
+@click.option(
+    "--format", "format_name", type=click.Choice(sorted(FORMATS)), default="csv", show_default=True
+)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def export_command(slug: str, partner_id: int | None, format_name: str, out: str) -> None:
+    """Write a closed campaign's settlement export to a file (the same export as the admin page)."""
+    try:
+        with database().transaction() as session:
+            campaign = campaign_at(session, slug)
+            if campaign is None:
+                raise click.ClickException(f"no campaign {slug!r}")
+            exported = export_settlement(
+                session,
+                campaign,
+                partner_id=partner_id,
+                format_name=format_name,
+                actor=None,
+                actor_label="cli",
+                now=utcnow(),
+            )
+            record = exported.record
+            Path(out).write_bytes(exported.data)
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.code} {exc.params or ''}".strip()) from exc
+    click.echo(
+        f"wrote {out}: {record.row_count} rows, {record.total_won} won, sha256 {record.sha256}"
+    )
+
+
+@click.command("settle")
+@click.argument("slug")
+@click.option("--sent", is_flag=True, help="Mark the settlement as sent (campaign → settled).")
+@with_appcontext
+def settle_command(slug: str, sent: bool) -> None:
+    """Show a closed campaign's settlement; with --sent, mark it sent to the partners."""
+    with database().transaction() as session:
+        campaign = campaign_at(session, slug)
+        if campaign is None:
+            raise click.ClickException(f"no campaign {slug!r}")
+        settlement = settlement_for(session, campaign)
+        if settlement is None:
+            raise click.ClickException(f"{slug} is {campaign.status.value}: close it first")
+        if sent and not lifecycle.mark_sent(
+            session, campaign, actor=None, now=utcnow(), actor_label="cli"
+        ):
+            click.echo("already settled")
+        click.echo(
+            f"{slug} [{campaign.status.value}] total {settlement.total_won} won, "
+            f"{settlement.actions} actions, {settlement.participants} participants, "
+            f"ledger {settlement.ledger_digest}"
+        )
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler (its own process in production; a second copy waits for the lock)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    scheduler.run_forever(current_app._get_current_object())
 
 
 @click.group("db", cls=AppGroup)
@@ -125,7 +210,11 @@ def dev_command(host: str, port: int) -> None:
     for line in report:
         click.echo(f"  {line}")
     click.echo("")
-    current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+    app = current_app._get_current_object()
+    scheduler.start_in_background(app)
+    # Not app.run(): Flask ignores that under the `flask` command. No reloader: it would start
+    # a second process, and with it a second scheduler.
+    run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
 def init_app(app: Flask) -> None:
@@ -133,6 +222,10 @@ def init_app(app: Flask) -> None:
         create_admin_command,
         seed_demo_command,
         reconcile_command,
+        close_due_command,
+        settle_command,
+        export_command,
+        scheduler_command,
         db_group,
         dev_command,
     ):

@@ -79,4 +79,8 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SCHEDULER_INTERVAL_SECONDS": int(env.get("SCHEDULER_INTERVAL_SECONDS", "60")),
+        # Per person (per integration and address for webhooks), in Flask-Limiter's notation.
+        "ACTION_RATE_LIMIT": env.get("ACTION_RATE_LIMIT", "120 per minute"),
+        "JOIN_RATE_LIMIT": env.get("JOIN_RATE_LIMIT", "30 per minute"),
+        "API_HOOK_RATE_LIMIT": env.get("API_HOOK_RATE_LIMIT", "300 per minute"),
     }

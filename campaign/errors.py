@@ -82,3 +82,49 @@ class IdempotencyKeyReused(DomainError):
 
 class IllegalTransition(DomainError):
     code = "illegal_transition"
+
+
+class NotSettled(DomainError):
+    """The campaign has no settlement yet (it is not closed)."""
+
+    code = "not_settled"
+
+
+class PartnerNameTaken(DomainError):
+    code = "partner_name_taken"
+
+
+class BadSignature(DomainError):
+    """A webhook without a valid signature of its body (missing, malformed or not matching)."""
+
+    code = "bad_signature"
+
+
+class StaleSignature(DomainError):
+    """A correctly signed webhook whose timestamp is outside the accepted window (a replay)."""
+
+    code = "stale_signature"
+
+
+class UnknownIntegration(DomainError):
+    code = "unknown_integration"
+
+
+class MalformedJson(DomainError):
+    code = "malformed_json"
+
+
+class UnknownEventType(DomainError):
+    code = "unknown_event_type"
+
+
+class EventIdReused(DomainError):
+    """The same event id was delivered before with a different event."""
+
+    code = "event_id_reused"
+
+
+class AlreadyEndorsed(DomainError):
+    """A crew member endorses a proposal once."""
+
+    code = "already_endorsed"

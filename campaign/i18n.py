@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from campaign.extensions import babel
-from campaign.rules.calendar import KST
+from campaign.rules.calendar import KST, last_day
 
 LANGUAGES = ("ko", "en")
 LANG_COOKIE = "lang"
@@ -48,4 +48,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["won"] = format_won
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["kst"] = format_kst
+    app.jinja_env.filters["kst_last_day"] = lambda ends_at: last_day(ends_at).strftime("%Y.%m.%d")
     app.jinja_env.globals["current_language"] = current_language

@@ -7,11 +7,13 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from campaign.api.common import json_object, string_field
+from campaign.api.openapi import JSON_BODY, RATE_LIMITED, operation
+from campaign.api.schemas import ref
 from campaign.db import get_session
 from campaign.extensions import limiter
 from campaign.models import ApiToken, User
 from campaign.models.types import utcnow
-from campaign.services import accounts
+from campaign.services import accounts, webhooks
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1")
 
@@ -37,6 +39,14 @@ def token_json(token: ApiToken) -> dict[str, Any]:
 
 
 @bp.post("/users")
+@operation(
+    "Sign up",
+    tag="accounts",
+    description="Addresses of the company's domains start as crew.",
+    request=ref("SignUpRequest"),
+    responses={201: ("The new account.", ref("User"))},
+    errors=(*JSON_BODY, "email_taken", *RATE_LIMITED),
+)
 @limiter.limit(AUTH_LIMIT)
 def sign_up() -> Any:
     body = json_object()
@@ -49,11 +59,20 @@ def sign_up() -> Any:
         crew_domains=current_app.config["CREW_EMAIL_DOMAINS"],
         now=utcnow(),
     )
+    webhooks.credit_pending(session, user, utcnow())  # partner events sent before sign-up
     session.commit()
     return jsonify(user_json(user)), 201
 
 
 @bp.post("/tokens")
+@operation(
+    "Get an API token",
+    tag="accounts",
+    description="Exchange an email and password for a bearer token (shown once).",
+    request=ref("TokenRequest"),
+    responses={201: ("The token; keep it secret.", ref("IssuedToken"))},
+    errors=(*JSON_BODY, "bad_credentials", *RATE_LIMITED),
+)
 @limiter.limit(AUTH_LIMIT)
 def issue_token() -> Any:
     body = json_object()

@@ -58,6 +58,21 @@ def user_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
+def partner_required(view: F) -> F:
+    """401 unless the request carries a live partner token; the partner is ``g.partner``.
+    A partner token opens these endpoints and nothing else (user endpoints refuse it)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        partner = api_partner()
+        if partner is None:
+            abort(401)
+        g.partner = partner
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
 def json_object() -> dict[str, Any]:
     """The request body as a JSON object; 415 when it is not JSON, 400 when it does not parse,
     422 when it is JSON but not an object."""
@@ -77,4 +92,21 @@ def string_field(body: dict[str, Any], name: str, *, required: bool = True) -> s
         return ""
     if not isinstance(value, str):
         raise Invalid(name, "required")
+    return value
+
+
+def optional_string(body: dict[str, Any], name: str, *, max_length: int) -> str | None:
+    """``body[name]`` when it is a string of at most ``max_length`` characters, None when it is
+    absent or null; Invalid otherwise (a number, a list, text that cannot be stored)."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(name, "not_a_string")
+    if len(value) > max_length:
+        raise Invalid(name, "too_long", max=max_length)
+    try:
+        value.encode("utf-8")  # JSON may carry lone surrogates ("\ud800") no database takes
+    except UnicodeEncodeError:
+        raise Invalid(name, "bad_characters") from None
     return value

@@ -19,6 +19,9 @@ class Integration(Base):
     # The public name in the hook URL: /api/v1/hooks/<key>.
     key: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(80))
+    # The one event type this integration sends (e.g. "edoc.switched"); it records
+    # ``action_type``. Any other type is refused.
+    event_type: Mapped[str] = mapped_column(String(60))
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     action_type_id: Mapped[int] = mapped_column(ForeignKey("action_types.id", ondelete="CASCADE"))
     # HMAC needs the secret itself, so it cannot be stored hashed; it is shown once.
@@ -33,7 +36,11 @@ class WebhookEvent(Base):
     """The first outcome of each event id; a retry with the same id gets this answer back."""
 
     __tablename__ = "webhook_events"
-    __table_args__ = (UniqueConstraint("integration_id", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("integration_id", "event_id"),
+        # Signing up and joining look for the pending events of one address.
+        Index("ix_webhook_events_outcome_email", "outcome", "email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"))
@@ -44,6 +51,8 @@ class WebhookEvent(Base):
     occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # recorded | pending (no account yet) | credited (pending, later recorded) | refused
     outcome: Mapped[str] = mapped_column(String(20))
+    # Why it is pending (no_account, not_participant) or was refused (the error code).
+    reason: Mapped[str | None] = mapped_column(String(60))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="RESTRICT"))
     status_code: Mapped[int]
     body: Mapped[dict[str, Any]] = mapped_column(JSON)

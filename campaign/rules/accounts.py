@@ -20,7 +20,20 @@ def normalize_email(raw: str) -> str:
     email = (raw or "").strip().lower()
     if not email or len(email) > EMAIL_MAX or not _EMAIL.match(email) or ".." in email:
         raise Invalid("email", "email_format")
+    if not storable(email):
+        raise Invalid("email", "email_format")
     return email
+
+
+def storable(text: str) -> bool:
+    """No control characters (PostgreSQL refuses NUL) and nothing UTF-8 cannot encode."""
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_password(password: str, email: str = "") -> None:
@@ -28,6 +41,8 @@ def check_password(password: str, email: str = "") -> None:
         raise Invalid("password", "password_short", min=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
         raise Invalid("password", "password_long", max=PASSWORD_MAX)
+    if not storable(password):
+        raise Invalid("password", "bad_characters")
     if len(set(password)) < 4 or (email and password.lower() == email.lower()):
         raise Invalid("password", "password_weak")
 

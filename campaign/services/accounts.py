@@ -17,6 +17,7 @@ from campaign.rules.accounts import (
     clean_display_name,
     email_domain,
     normalize_email,
+    storable,
 )
 from campaign.services import audit
 from campaign.services.tokens import digest, new_secret
@@ -60,22 +61,28 @@ def sign_up(
         role=role,
         created_at=now,
     )
-    session.add(user)
     try:
+        # Inside a savepoint, so a sign-up racing for the same address fails alone and the
+        # caller's transaction stays usable.
         with session.begin_nested():
+            session.add(user)
             session.flush()
-    except IntegrityError as exc:  # two sign-ups racing for one address
+    except IntegrityError as exc:
         raise EmailTaken() from exc
     return user
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
     """The active user with this email and password; BadCredentials otherwise (one error)."""
-    user = find_user_by_email(session, email or "")
+    email, password = email or "", password or ""
+    if not (storable(email) and storable(password)):
+        # Text no account can have (NUL, lone surrogates): the same answer, and the same work.
+        email, password = "", ""
+    user = find_user_by_email(session, email) if email else None
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_DUMMY_HASH, password)
         raise BadCredentials()
-    if not check_password_hash(user.password_hash, password or "") or not user.active:
+    if not check_password_hash(user.password_hash, password) or not user.active:
         raise BadCredentials()
     return user
 

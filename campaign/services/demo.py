@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.models import Role, User
+from campaign.models import Campaign, Partner, Role, User
 from campaign.services.accounts import find_user_by_email, hash_password
+from campaign.services.demo_challenges import seed_demo_challenges
+from campaign.services.demo_crew import seed_crew_demo
+from campaign.services.demo_history import FOREST, seed_green_2022
 
 DEMO_PASSWORD = "aesseuji-demo"  # noqa: S105  (published demo log-in, see README)
 DEMO_ACCOUNTS = (
@@ -40,8 +44,24 @@ def ensure_demo_users(session: Session, now: datetime) -> dict[str, User]:
 
 def seed_demo(session: Session, now: datetime) -> list[str]:
     """Create what a first look at the site needs; returns lines describing the log-ins."""
-    ensure_demo_users(session, now)
+    users = ensure_demo_users(session, now)
+    challenges = seed_demo_challenges(
+        session, now, actor=users["admin@aesseuji.example"], password=DEMO_PASSWORD
+    )
     return [
         f"demo log-ins (password: {DEMO_PASSWORD}):",
         *(f"  {role.value:<6} {email}" for email, _name, role in DEMO_ACCOUNTS),
+        *challenges,
+        *seed_crew_demo(session, now, users),
+        *_history_lines(seed_green_2022(session, _partner(session, FOREST), now)),
     ]
+
+
+def _partner(session: Session, name: str) -> Partner:
+    partner = session.scalar(select(Partner).where(Partner.name == name))
+    assert partner is not None, f"the demo partner {name} is created above"
+    return partner
+
+
+def _history_lines(campaign: Campaign) -> list[str]:
+    return [f"  /c/{campaign.slug} (closed and settled: try the exports at /admin/campaigns)"]

@@ -9,7 +9,21 @@ from campaign.db import get_session
 from campaign.extensions import csrf, limiter, login_manager
 from campaign.models import User
 from campaign.services.accounts import user_for_login_token
-from campaign.web import admin_users, auth, errors, main
+from campaign.web import (
+    admin_audit,
+    admin_campaigns,
+    admin_integrations,
+    admin_partners,
+    admin_review,
+    admin_users,
+    auth,
+    challenges,
+    crew,
+    errors,
+    fundraiser,
+    main,
+    notifications,
+)
 from campaign.web.navigation import here, nav_items
 
 
@@ -27,5 +41,18 @@ def register_web(app: Flask) -> None:
     limiter.init_app(app)
     errors.init_app(app)
     app.jinja_env.globals.update(nav_items=nav_items, here=here)
-    for blueprint in (main.bp, auth.bp, admin_users.bp):
+    for blueprint in (
+        main.bp,
+        auth.bp,
+        admin_users.bp,
+        admin_partners.bp,
+        admin_audit.bp,
+        admin_campaigns.bp,
+        admin_integrations.bp,
+        challenges.bp,
+        crew.bp,
+        admin_review.bp,
+        fundraiser.bp,
+        notifications.bp,
+    ):
         app.register_blueprint(blueprint)

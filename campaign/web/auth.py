@@ -11,7 +11,7 @@ from campaign.db import get_session
 from campaign.errors import BadCredentials, EmailTaken, Invalid
 from campaign.extensions import limiter
 from campaign.models.types import utcnow
-from campaign.services import accounts
+from campaign.services import accounts, webhooks
 from campaign.web.auth_forms import (
     ChangePasswordForm,
     LogInForm,
@@ -48,6 +48,7 @@ def signup() -> str | Response:
         except EmailTaken as exc:
             form.email.errors.append(message_for(exc))
         else:
+            webhooks.credit_pending(session, user, utcnow())  # partner events sent before sign-up
             accounts.start_login_session(session, user, utcnow())
             session.commit()
             login_user(user)

@@ -21,6 +21,16 @@ STATUS = {
     "duplicate_evidence": 409,
     "idempotency_key_reused": 422,
     "illegal_transition": 409,
+    "request_in_progress": 409,
+    "not_settled": 409,
+    "partner_name_taken": 409,
+    "bad_signature": 401,
+    "stale_signature": 401,
+    "unknown_integration": 404,
+    "malformed_json": 400,
+    "unknown_event_type": 422,
+    "event_id_reused": 422,
+    "already_endorsed": 409,
 }
 
 MESSAGES = {
@@ -40,6 +50,22 @@ MESSAGES = {
         "This Idempotency-Key was already used for a different request."
     ),
     "illegal_transition": lazy_gettext("That change is not possible in the current state."),
+    "request_in_progress": lazy_gettext(
+        "The same request is being counted right now. Wait a moment and try again."
+    ),
+    "not_settled": lazy_gettext("This campaign has no settlement yet: close it first."),
+    "partner_name_taken": lazy_gettext("A partner with this name already exists."),
+    "bad_signature": lazy_gettext(
+        "The X-Aesseuji-Signature header is missing or does not match the body."
+    ),
+    "stale_signature": lazy_gettext(
+        "The signature's timestamp is more than 5 minutes away from our clock."
+    ),
+    "unknown_integration": lazy_gettext("There is no active integration at this address."),
+    "malformed_json": lazy_gettext("The body is not valid JSON."),
+    "unknown_event_type": lazy_gettext("This integration does not send events of this type."),
+    "event_id_reused": lazy_gettext("This event id was already used for a different event."),
+    "already_endorsed": lazy_gettext("You have already endorsed this proposal."),
 }
 
 INVALID_REASONS = {
@@ -60,6 +86,41 @@ INVALID_REASONS = {
     "date_order": lazy_gettext("The end must come after the start."),
     "choice": lazy_gettext("Choose one of the offered options."),
     "own_role": lazy_gettext("You cannot take away your own admin role."),
+    "key_format": lazy_gettext("Use 1 to %(max)s visible ASCII characters."),
+    "not_a_string": lazy_gettext("Send this value as a string."),
+    "phone_format": lazy_gettext("Enter a phone number: digits, spaces, +, - and brackets."),
+    "event_id_format": lazy_gettext(
+        "Use 1 to %(max)s visible ASCII characters (letters, digits, punctuation)."
+    ),
+    "datetime_format": lazy_gettext("Give a date and time like 2026-11-25T12:00:00+09:00."),
+    "event_type_format": lazy_gettext(
+        "Use lower-case letters, digits and . _ - only, like edoc.switched."
+    ),
+    # Campaign specs and crew proposals.
+    "slug_format": lazy_gettext("Use 2 to 80 lower-case letters, digits and hyphens."),
+    "slug_taken": lazy_gettext("Another campaign already uses this address."),
+    "unknown_partner": lazy_gettext("Choose a partner from the list."),
+    "duplicate_partner": lazy_gettext("Each partner may appear only once."),
+    "duplicate_code": lazy_gettext("Each row needs a different name."),
+    "code_format": lazy_gettext("Use lower-case letters, digits, - and _ for codes."),
+    "duplicate_threshold": lazy_gettext("Two milestones cannot have the same number of actions."),
+    "two_teams": lazy_gettext("A team fight needs at least two teams."),
+    "draw_needs_teams": lazy_gettext("A prize draw needs teams."),
+    "unit_rate_incomplete": lazy_gettext("Give both the stamps per unit and the ₩ per unit."),
+    "stamps_without_rate": lazy_gettext(
+        "Actions that earn stamps need a rate: stamps per unit and ₩ per unit."
+    ),
+    "unique_without_evidence": lazy_gettext(
+        "Only an action that takes a reference can count each reference once."
+    ),
+    "date_range": lazy_gettext("Enter a date between 2000 and 2999."),
+    "date_past": lazy_gettext("The first day cannot be in the past."),
+    "date_far": lazy_gettext("The first day must be within two years from today."),
+    "run_too_long": lazy_gettext("A campaign can run for at most a year."),
+    "too_many": lazy_gettext("Use at most %(max)s rows."),
+    "row_incomplete": lazy_gettext("Complete this row or clear it."),
+    "bad_details": lazy_gettext("The proposal's rules could not be read; enter them again."),
+    "below_spent": lazy_gettext("The sponsor cap cannot be less than what has been paid."),
 }
 
 

@@ -139,3 +139,13 @@ def test_inactive_user_cannot_get_a_token(app: Flask, client: FlaskClient) -> No
     assert response.status_code == 401
     with database(app).transaction() as session:
         assert session.scalar(select(User).where(User.email == "gone@example.com")).active is False
+
+
+@pytest.mark.parametrize("email", ["a\u0000b@example.com", "a\ud800b@example.com"])
+def test_unstorable_text_is_a_clear_error_not_a_500(client: FlaskClient, email: str) -> None:
+    signup = client.post(
+        "/api/v1/users", json={"email": email, "password": PASSWORD, "display_name": "x"}
+    )
+    assert signup.status_code == 422
+    token = client.post("/api/v1/tokens", json={"email": email, "password": "a\ud800bcdefghij"})
+    assert token.status_code == 401

@@ -61,3 +61,16 @@ def test_display_name_is_trimmed_and_checked() -> None:
 )
 def test_mask_name(name: str, masked: str) -> None:
     assert mask_name(name) == masked
+
+
+@pytest.mark.parametrize("raw", ["a\x00b@example.com", "a\ud800b@example.com", "a\x07@example.com"])
+def test_emails_the_database_cannot_store_are_refused(raw: str) -> None:
+    with pytest.raises(Invalid):
+        normalize_email(raw)
+
+
+@pytest.mark.parametrize("password", ["correct horse\x00battery", "correct horse \ud800 battery"])
+def test_passwords_that_cannot_be_stored_are_refused(password: str) -> None:
+    with pytest.raises(Invalid) as info:
+        check_password(password)
+    assert info.value.reason == "bad_characters"
