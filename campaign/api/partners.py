@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
 
 from campaign.api.common import partner_required
 from campaign.api.openapi import NEEDS_TOKEN, PARTNER, Body, operation, query
@@ -16,6 +16,7 @@ from campaign.models import Campaign
 from campaign.models.types import utcnow
 from campaign.rules.calendar import kst_day, last_day
 from campaign.services.exports import export_settlement, partner_settlements
+from campaign.web.downloads import attachment
 
 bp = Blueprint("api_partners", __name__, url_prefix="/api/v1/partner")
 
@@ -112,11 +113,4 @@ def export(slug: str) -> Any:
         now=utcnow(),
     )
     session.commit()
-    return Response(
-        exported.data,
-        mimetype=exported.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{exported.filename}"',
-            "X-Content-SHA256": exported.record.sha256,
-        },
-    )
+    return attachment(exported)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from campaign.errors import Invalid
+from campaign.rules.text import clean_text
 
 EMAIL_MAX = 254
 PASSWORD_MIN = 10
@@ -48,14 +49,7 @@ def check_password(password: str, email: str = "") -> None:
 
 
 def clean_display_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        raise Invalid("display_name", "required")
-    if len(name) > NAME_MAX:
-        raise Invalid("display_name", "too_long", max=NAME_MAX)
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise Invalid("display_name", "bad_characters")
-    return name
+    return clean_text(raw, "display_name", NAME_MAX, required=True)
 
 
 def email_domain(email: str) -> str:

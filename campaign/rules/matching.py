@@ -8,10 +8,10 @@ concurrent gifts can never overrun it.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from campaign.errors import Invalid
+from campaign.rules.text import clean_text
 
 GIFT_MIN_WON = 1_000
 GIFT_MAX_WON = 10_000_000
@@ -64,12 +64,5 @@ def check_gift_amount(amount: object) -> int:
 
 
 def clean_message(raw: str | None) -> str | None:
-    """A gift's message: whitespace collapsed, None when empty; no control characters."""
-    message = " ".join((raw or "").split())
-    if not message:
-        return None
-    if len(message) > MESSAGE_MAX:
-        raise Invalid("message", "too_long", max=MESSAGE_MAX)
-    if any(unicodedata.category(ch).startswith("C") for ch in message):
-        raise Invalid("message", "bad_characters")
-    return message
+    """A gift's message: one line, None when empty; no control characters."""
+    return clean_text(raw, "message", MESSAGE_MAX) or None

@@ -17,13 +17,13 @@ decide. Someone who is not crew has no part in any of it and sees nothing.
 from __future__ import annotations
 
 import enum
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from campaign.errors import Forbidden, IllegalTransition, Invalid
+from campaign.rules import text
 from campaign.rules.calendar import end_bound, start_of_day
 from campaign.rules.campaign_spec import (
     MAX_COUNT,
@@ -166,13 +166,7 @@ class ProposalDraft:
 
 
 def _text(value: str | None, name: str, limit: int, *, lines: bool = False) -> str:
-    text = (value or "").strip() if lines else " ".join((value or "").split())
-    if len(text) > limit:
-        raise Invalid(name, "too_long", max=limit)
-    allowed_controls = "\n\r\t" if lines else ""
-    if any(unicodedata.category(ch).startswith("C") and ch not in allowed_controls for ch in text):
-        raise Invalid(name, "bad_characters")
-    return text
+    return text.clean_text(value, name, limit, multiline=lines)
 
 
 def _number(value: object, name: str, low: int, high: int, *, optional: bool = True) -> Any:
@@ -415,10 +409,7 @@ def rules_from_json(data: Mapping[str, Any] | None) -> ProposedRules:
 
 def clean_text(value: str | None, name: str, limit: int) -> str:
     """A comment or a reviewer's reason: required, several lines allowed."""
-    text = _text(value, name, limit, lines=True)
-    if not text:
-        raise Invalid(name, "required")
-    return text
+    return text.clean_text(value, name, limit, required=True, multiline=True)
 
 
 def clean_line(value: str | None, name: str, limit: int) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +22,7 @@ from campaign.models import (
     WebhookEvent,
 )
 from campaign.rules.lifecycle import FINISHED
+from campaign.rules.text import clean_text
 from campaign.rules.webhook_events import clean_event_type
 from campaign.services import audit
 from campaign.services.tokens import new_secret
@@ -67,14 +67,7 @@ def action_choices(session: Session) -> list[ActionChoice]:
 
 
 def _clean_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        raise Invalid("name", "required")
-    if len(name) > NAME_MAX:
-        raise Invalid("name", "too_long", max=NAME_MAX)
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise Invalid("name", "bad_characters")
-    return name
+    return clean_text(raw, "name", NAME_MAX, required=True)
 
 
 def _new_key(event_type: str) -> str:

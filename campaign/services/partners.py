@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from campaign.errors import Invalid, NotFound, PartnerNameTaken
 from campaign.models import ApiToken, Partner, User
 from campaign.rules.accounts import normalize_email
+from campaign.rules.text import clean_text
 from campaign.services import audit
 from campaign.services.accounts import IssuedToken
 from campaign.services.tokens import digest, new_secret
@@ -43,38 +43,27 @@ class PartnerDetails:
     issues_receipts: bool = False
 
 
-def _clean_text(field: str, raw: str | None, maximum: int) -> str:
-    """Whitespace collapsed; "" when nothing was given."""
-    text = " ".join((raw or "").split())
-    if len(text) > maximum:
-        raise Invalid(field, "too_long", max=maximum)
-    # A NUL byte would also make PostgreSQL refuse the row.
-    if any(unicodedata.category(ch).startswith("C") for ch in text):
-        raise Invalid(field, "bad_characters")
-    return text
-
-
 def clean_details(details: PartnerDetails) -> PartnerDetails:
     """The details trimmed and checked; raises Invalid naming the first bad field."""
-    name = _clean_text("name", details.name, NAME_MAX)
+    name = clean_text(details.name, "name", NAME_MAX)
     if not name:
         raise Invalid("name", "required")
-    email = _clean_text("contact_email", details.contact_email, 254)
+    email = clean_text(details.contact_email, "contact_email", 254)
     if email:
         try:
             email = normalize_email(email)
         except Invalid as exc:
             raise Invalid("contact_email", exc.reason) from exc
-    phone = _clean_text("contact_phone", details.contact_phone, PHONE_MAX)
+    phone = clean_text(details.contact_phone, "contact_phone", PHONE_MAX)
     if phone and not _PHONE.match(phone):
         raise Invalid("contact_phone", "phone_format")
-    registration_number = _clean_text(
-        "registration_number", details.registration_number, REGISTRATION_NUMBER_MAX
+    registration_number = clean_text(
+        details.registration_number, "registration_number", REGISTRATION_NUMBER_MAX
     )
     return PartnerDetails(
         name=name,
         registration_number=registration_number or None,
-        contact_name=_clean_text("contact_name", details.contact_name, CONTACT_NAME_MAX) or None,
+        contact_name=clean_text(details.contact_name, "contact_name", CONTACT_NAME_MAX) or None,
         contact_email=email or None,
         contact_phone=phone or None,
         issues_receipts=bool(details.issues_receipts),

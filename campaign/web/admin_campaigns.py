@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,6 +33,7 @@ from campaign.services.progress import progress
 from campaign.services.settlement import settlement_for
 from campaign.web.access import admin_required
 from campaign.web.admin_campaign_forms import CancelForm, ExportForm, ExtendForm
+from campaign.web.downloads import attachment
 from campaign.web.messages import message_for
 
 bp = Blueprint("admin_campaigns", __name__, url_prefix="/admin/campaigns")
@@ -260,11 +261,4 @@ def export(slug: str) -> BaseResponse:
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
     session.commit()
-    return Response(
-        exported.data,
-        mimetype=exported.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{exported.filename}"',
-            "X-Content-SHA256": exported.record.sha256,
-        },
-    )
+    return attachment(exported)

@@ -1,0 +1,29 @@
+"""Free text people type: names, labels, messages, stories."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from campaign.errors import Invalid
+
+LINE_BREAKS = "\n\r\t"
+
+
+def clean_text(
+    raw: str | None, field: str, limit: int, *, required: bool = False, multiline: bool = False
+) -> str:
+    """Trimmed text ("" when nothing was given); one line unless ``multiline``.
+
+    A single line has its runs of whitespace folded to one space. Control characters are
+    refused (a NUL would also make PostgreSQL refuse the row), line breaks and tabs only in
+    multi-line text. Raises Invalid naming ``field``: required, too_long or bad_characters.
+    """
+    text = (raw or "").strip() if multiline else " ".join((raw or "").split())
+    if required and not text:
+        raise Invalid(field, "required")
+    if len(text) > limit:
+        raise Invalid(field, "too_long", max=limit)
+    allowed = LINE_BREAKS if multiline else ""
+    if any(unicodedata.category(ch).startswith("C") and ch not in allowed for ch in text):
+        raise Invalid(field, "bad_characters")
+    return text
