@@ -180,8 +180,9 @@ def record_action(
     if team_id is not None:
         counters.add_to_team(session, team_id, shard, actions=1, won=won)
 
-    action_id = session.execute(
-        insert(session, actions)
+    # ORM-enabled INSERT … RETURNING: the new Action comes back without another SELECT.
+    action = session.scalars(
+        insert(session, Action)
         .values(
             campaign_id=campaign.id,
             user_id=user.id,
@@ -197,9 +198,9 @@ def record_action(
             kst_day=day,
         )
         .on_conflict_do_nothing()
-        .returning(actions.c.id)
-    ).scalar()
-    if action_id is None:
+        .returning(Action)
+    ).first()
+    if action is None:
         if key is not None and _find_by_key(session, campaign, user, key) is not None:
             raise ConcurrentReplay()
         raise DuplicateEvidence()
@@ -211,7 +212,7 @@ def record_action(
                 amount_won=won,
                 user_id=user.id,
                 team_id=team_id,
-                action_id=action_id,
+                action_id=action.id,
                 anonymous=False,
                 created_at=now,
                 kst_day=day,
@@ -220,10 +221,7 @@ def record_action(
 
     unlocked: list[UnlockedMilestone] = []
     if campaign.milestones:
-        unlocked = _unlock_crossed(session, campaign, actions_after, action_id, shard, now)
-
-    action = session.get(Action, action_id)
-    assert action is not None
+        unlocked = _unlock_crossed(session, campaign, actions_after, action.id, shard, now)
     return RecordedAction(action, action_type, won, due, unlocked)
 
 

@@ -9,8 +9,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert(session: Session, table: Table) -> Any:
-    """An INSERT that knows ON CONFLICT, for the session's database."""
+def insert(session: Session, table: Table | type) -> Any:
+    """An INSERT that knows ON CONFLICT, for the session's database (of a table or an ORM
+    entity, whose RETURNING then hands back objects)."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
