@@ -61,7 +61,6 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 READ_ERRORS = ("not_found", *NEEDS_TOKEN)
 
 
-
 def per_user_key() -> str:
     user = api_user()
     return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"

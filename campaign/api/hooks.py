@@ -19,6 +19,7 @@ from campaign.web.messages import message_for, status_for
 
 bp = Blueprint("api_hooks", __name__, url_prefix="/api/v1")
 
+
 def _integration_and_address() -> str:
     """Rate-limit per integration and sender address, so one noisy sender slows only itself."""
     key = (request.view_args or {}).get("key", "")

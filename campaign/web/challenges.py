@@ -42,6 +42,7 @@ from campaign.web.messages import message_for, status_for
 
 bp = Blueprint("challenges", __name__)
 
+
 def viewer() -> User | None:
     """The signed-in user, or None for a visitor (services take plain values)."""
     return current_user._get_current_object() if current_user.is_authenticated else None
