@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from campaign.errors import Invalid
@@ -27,3 +28,14 @@ def clean_text(
     if any(unicodedata.category(ch).startswith("C") and ch not in allowed for ch in text):
         raise Invalid(field, "bad_characters")
     return text
+
+
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-.]*$")
+
+
+def clean_phone(raw: str | None, field: str, limit: int = 40) -> str:
+    """A phone number as typed ("" when none): digits, spaces, +, -, dots and brackets."""
+    phone = clean_text(raw, field, limit)
+    if phone and not PHONE.match(phone):
+        raise Invalid(field, "phone_format")
+    return phone

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from campaign.errors import Invalid, NotFound, PartnerNameTaken
 from campaign.models import ApiToken, Partner, User
 from campaign.rules.accounts import normalize_email
-from campaign.rules.text import clean_text
+from campaign.rules.text import clean_phone, clean_text
 from campaign.services import audit
 from campaign.services.accounts import IssuedToken
 from campaign.services.tokens import digest, new_secret
@@ -28,7 +27,6 @@ PHONE_MAX = 40
 TOKEN_NAME_MAX = 60
 
 # Korean numbers are written 02-123-4567, 010 1234 5678, +82 (0)2 123 4567 …
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-.]*$")
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,7 @@ def clean_details(details: PartnerDetails) -> PartnerDetails:
             email = normalize_email(email)
         except Invalid as exc:
             raise Invalid("contact_email", exc.reason) from exc
-    phone = clean_text(details.contact_phone, "contact_phone", PHONE_MAX)
-    if phone and not _PHONE.match(phone):
-        raise Invalid("contact_phone", "phone_format")
+    phone = clean_phone(details.contact_phone, "contact_phone", PHONE_MAX)
     registration_number = clean_text(
         details.registration_number, "registration_number", REGISTRATION_NUMBER_MAX
     )

@@ -359,6 +359,14 @@ class ScheduledForm(FlaskForm):
         )
 
 
+class ReceiptForm(FlaskForm):
+    """A request for a donation receipt and what the charity may know (shape only)."""
+
+    legal_name = StringField(_l("Name on the receipt"), validators=[Length(max=60)])
+    share_email = BooleanField(_l("The charity may have my email address"))
+    phone = StringField(_l("Phone the charity may use (optional)"), validators=[Length(max=40)])
+
+
 class GiftForm(FlaskForm):
     """A crew gift. A quick-pick button sends ``quick``; otherwise ``amount`` is typed."""
 

@@ -30,9 +30,9 @@ from campaign.models import Campaign, CampaignKind, Pledge, User
 from campaign.models.types import utcnow
 from campaign.rules.campaign_spec import SLUG
 from campaign.rules.matching import GIFT_MAX_WON, GIFT_MIN_WON, QUICK_PICKS_WON
-from campaign.services import fundraising
+from campaign.services import fundraising, receipts
 from campaign.services.campaigns import find_campaign
-from campaign.web.crew_forms import GiftForm
+from campaign.web.crew_forms import GiftForm, ReceiptForm
 from campaign.web.messages import message_for
 from campaign.web.redirects import safe_next
 
@@ -62,7 +62,11 @@ def fundraiser_panel_context(
     viewer = user if user is not None and user.is_authenticated else None
     form = GiftForm(formdata=None)
     form.idempotency_key.data = uuid.uuid4().hex  # a double-click sends it twice: one gift
+    receipt = receipts.find_request(session, campaign, viewer) if viewer else None
     return {
+        "receipts_offered": receipts.issues_receipts(campaign),
+        "receipt": receipt,
+        "receipt_form": ReceiptForm(formdata=None),
         "fundraiser": fundraising.overview(session, campaign, viewer, now),
         "fundraiser_campaign": campaign,
         "gift_form": form,
@@ -151,6 +155,42 @@ def give(slug: str) -> Response:
         )
     else:
         flash(_("Thank you! You gave %(gave)s.", gave=gave), "success")
+    return redirect(_back(campaign))
+
+
+@bp.route("/c/<slug>/receipt", methods=["POST"])
+@login_required
+def ask_for_receipt(slug: str) -> Response:
+    """Ask for a donation receipt (or change the request); withdraw=1 takes it back."""
+    session = get_session()
+    campaign = _fundraiser(session, slug)
+    if request.form.get("withdraw"):
+        if receipts.withdraw_receipt(session, _viewer(), campaign):
+            session.commit()
+            flash(
+                _("Your receipt request is withdrawn; the charity will not get your details."),
+                "success",
+            )
+        return redirect(_back(campaign))
+    form = ReceiptForm()
+    try:
+        if not form.validate_on_submit():
+            raise Invalid("legal_name", "too_long", max=60)
+        receipts.request_receipt(
+            session,
+            _viewer(),
+            campaign,
+            legal_name=form.legal_name.data or "",
+            share_email=bool(form.share_email.data),
+            phone=form.phone.data,
+            now=utcnow(),
+        )
+    except Invalid as exc:
+        session.rollback()
+        flash(message_for(exc), "error")
+        return redirect(_back(campaign))
+    session.commit()
+    flash(_("Your receipt request is saved. The charity gets it with the settlement."), "success")
     return redirect(_back(campaign))
 
 

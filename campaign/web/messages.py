@@ -89,6 +89,7 @@ INVALID_REASONS = {
     "key_format": lazy_gettext("Use 1 to %(max)s visible ASCII characters."),
     "not_a_string": lazy_gettext("Send this value as a string."),
     "phone_format": lazy_gettext("Enter a phone number: digits, spaces, +, - and brackets."),
+    "no_receipts": lazy_gettext("The charities of this campaign do not issue donation receipts."),
     "event_id_format": lazy_gettext(
         "Use 1 to %(max)s visible ASCII characters (letters, digits, punctuation)."
     ),

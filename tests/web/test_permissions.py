@@ -120,6 +120,7 @@ ROUTES = {
     "giving page": ("GET", "/c/crew-only/gifts", None),
     "give": ("POST", "/c/crew-only/gifts", {"quick": "10000", "idempotency_key": "k"}),
     "cancel the author's gift": ("POST", "/c/crew-only/gifts/{gift}/cancel", {}),
+    "ask for a receipt": ("POST", "/c/crew-only/receipt", {"legal_name": "홍길동"}),
     "notifications": ("GET", "/notifications", None),
     "mark all read": ("POST", "/notifications/read", {}),
     "open the author's notification": ("POST", "/notifications/{notification}/open", {}),
@@ -158,6 +159,7 @@ EXPECTED = {
     "giving page": (404, 404, 200, 200, 200, 200),
     "give": (302, 404, 302, 302, 302, 302),
     "cancel the author's gift": (302, 404, 404, 404, 302, 404),
+    "ask for a receipt": (302, 404, 302, 302, 302, 302),
     "notifications": (302, 200, 200, 200, 200, 200),
     "mark all read": (302, 302, 302, 302, 302, 302),
     "open the author's notification": (302, 404, 404, 404, 302, 404),
@@ -184,7 +186,7 @@ def test_the_table_covers_every_route_of_these_blueprints(app: Flask) -> None:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             assert (method, _pattern(rule.rule)) in covered, (method, rule.rule)
             checked += 1
-    assert checked == 24
+    assert checked == 25
     assert set(EXPECTED) == set(ROUTES)
 
 
