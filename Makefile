@@ -6,12 +6,19 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 TRANSLATIONS := campaign/translations
 
-.PHONY: run test install lint bench messages compile-messages clean
+LOCK_RUNTIME := requirements/runtime.txt
+LOCK_DEV := requirements/dev.txt
+# One resolution for every platform and Python >= 3.11, with the hash of every file.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet
 
-$(STAMP): pyproject.toml
+.PHONY: run test install lint lock audit bench messages compile-messages clean
+
+# Exactly the locked versions, each checked against its hash; then the project itself, without
+# resolving anything (--no-deps) or fetching build tools (they are in the lock).
+$(STAMP): pyproject.toml $(LOCK_DEV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK_DEV)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP) compile-messages
@@ -24,11 +31,24 @@ run: install
 	$(BIN)/flask --app campaign dev --port $(PORT)
 
 ## test: the whole suite (PostgreSQL tests run when TEST_DATABASE_URL is set)
+## test: the whole suite in two worker processes, one test file per worker at a time
 test: install
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check campaign tests
+	$(BIN)/ruff format --check campaign tests
+
+## lock: re-resolve requirements/*.txt after a change to pyproject.toml's dependencies
+##   (keeps every other pin; `make lock UPGRADE=--upgrade` moves everything to the newest)
+lock: $(STAMP)
+	$(UV_COMPILE) $(UPGRADE) -o $(LOCK_RUNTIME)
+	$(UV_COMPILE) $(UPGRADE) --extra dev -o $(LOCK_DEV)
+
+## audit: known vulnerabilities in every locked version (PyPI's advisory data); fails on any,
+##   and on any package it could not check
+audit: $(STAMP)
+	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -s pypi -r $(LOCK_DEV)
 
 ## bench: record_action throughput on SQLite; on PostgreSQL too (and N processes against
 ##   counter_shards=1 vs 8) when BENCH_DATABASE_URL or TEST_DATABASE_URL is set

@@ -15,19 +15,20 @@ from flask import Flask
 from campaign import cli, db, i18n
 from campaign.api import register_api
 from campaign.config import load_settings
+from campaign.package_data import data_path
 from campaign.web import register_web
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides settings read from the environment (tests use it)."""
-    instance_path = Path(os.environ.get("CAMPAIGN_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    # Relative to where the app is started (a checkout, or the container's /app), never to
+    # where the package is installed.
+    instance_path = Path(os.environ.get("CAMPAIGN_INSTANCE_PATH") or "instance").resolve()
     app = Flask(
         __name__,
         instance_path=str(instance_path),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(data_path("templates")),
+        static_folder=str(data_path("static")),
     )
     app.config.update(load_settings(instance_path))
     if config:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+from campaign.package_data import data_path
+
+MIGRATIONS = data_path("migrations")
 
 
 def alembic_config(engine: Engine) -> Config:
