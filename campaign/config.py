@@ -29,6 +29,17 @@ def _domains(value: str | None) -> tuple[str, ...]:
     return tuple(d.strip().lower().lstrip("@") for d in value.split(",") if d.strip())
 
 
+def _count(env: dict[str, str] | os._Environ[str], name: str) -> int:
+    raw = env.get(name, "") or "0"
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more, not {value}")
+    return value
+
+
 def _dev_secret_key(instance_path: Path) -> str:
     """A random key kept in instance/ so a development restart does not log everyone out."""
     path = instance_path / DEV_SECRET_FILE
@@ -83,4 +94,17 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "ACTION_RATE_LIMIT": env.get("ACTION_RATE_LIMIT", "120 per minute"),
         "JOIN_RATE_LIMIT": env.get("JOIN_RATE_LIMIT", "30 per minute"),
         "API_HOOK_RATE_LIMIT": env.get("API_HOOK_RATE_LIMIT", "300 per minute"),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. 0 (the
+        # default) believes none of them: a client could forge its address and dodge limits.
+        "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES"),
+        # JSON log lines on stderr (production default) or plain text for a developer's terminal.
+        "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "text"),
+        "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper(),
+        # /metrics answers a request bearing this token, or one from a loopback/private address.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # /readyz fails when the scheduler leader has not swept for this long.
+        "SCHEDULER_STALE_SECONDS": int(
+            env.get("SCHEDULER_STALE_SECONDS")
+            or str(3 * int(env.get("SCHEDULER_INTERVAL_SECONDS", "60")))
+        ),
     }

@@ -6,12 +6,19 @@ happens as soon as it is back. Only one scheduler runs jobs: a PostgreSQL adviso
 lock on SQLite) elects it, and a second copy waits for the lock instead of running them twice.
 It never starts inside ``create_app`` (that would be once per gunicorn worker): run it with
 ``flask --app campaign scheduler``; ``make run`` starts it inside the development server.
+
+PostgreSQL frees an advisory lock when the session that holds it ends (a restarted database, a
+killed backend, a dropped network link). The leader therefore checks, before every sweep and
+every few seconds in between, that its own connection still holds the lock; when it does not,
+it stops its jobs and goes back to waiting, instead of sweeping alongside the new leader. Every
+sweep run leaves a row in ``scheduler_sweeps`` (/readyz and /metrics read it).
 """
 
 from __future__ import annotations
 
 import fcntl
 import logging
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -20,23 +27,34 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy import Connection, select, text
+from sqlalchemy.exc import DBAPIError
 
 from campaign.db import Database, database
 from campaign.models import Campaign, CampaignStatus
 from campaign.models.types import utcnow
 from campaign.services import lifecycle
 from campaign.services.milestones import unlock_reached
+from campaign.services.scheduler_sweeps import record_sweep_run
 from campaign.services.snapshots import take_snapshot
 
 log = logging.getLogger(__name__)
 
 # pg_advisory_lock key: any constant shared by every copy of this app ("aesseuji" in ASCII).
 ADVISORY_LOCK_KEY = 0x61657373657569
+# How often a leader with nothing to do checks that it still holds the lock.
+LOCK_CHECK_SECONDS = 5.0
+
+# pg_locks shows a bigint advisory key as two 32-bit halves (classid high, objid low).
+_HOLDS_LOCK = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND pid = pg_backend_pid() AND objsubid = 1"
+    " AND ((classid::bigint << 32) | objid::bigint) = :key"
+)
 
 
 @dataclass
@@ -110,6 +128,8 @@ class LeaderLock:
         self.path = instance_path / "scheduler.lock"
         self._conn: Connection | None = None
         self._file: IO[str] | None = None
+        # The jobs' thread and the leader's watch share the lock's one connection.
+        self._mutex = threading.Lock()
 
     def try_acquire(self) -> bool:
         if self.db.engine.dialect.name == "postgresql":
@@ -132,6 +152,36 @@ class LeaderLock:
         self._file = handle
         return True
 
+    def held(self) -> bool:
+        """Whether this process still holds the lock: asks PostgreSQL on the lock's own
+        connection. A dead connection means the lock is gone; it is dropped here."""
+        with self._mutex:
+            return self._still_held()
+
+    def _still_held(self) -> bool:
+        if self._file is not None:
+            return True
+        if self._conn is None:
+            return False
+        try:
+            holds = self._conn.execute(_HOLDS_LOCK, {"key": ADVISORY_LOCK_KEY}).scalar()
+            self._conn.commit()
+        except DBAPIError:
+            log.warning("the scheduler lock's database connection is gone")
+            self._drop_connection()
+            return False
+        if not holds:
+            self._drop_connection()
+        return bool(holds)
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except DBAPIError:
+                log.debug("closing a dead lock connection failed", exc_info=True)
+            self._conn = None
+
     def acquire(self, poll_seconds: float = 5.0, stop: threading.Event | None = None) -> bool:
         """Wait until this process holds the lock (or ``stop`` is set)."""
         waiting_said = False
@@ -146,28 +196,72 @@ class LeaderLock:
         return True
 
     def release(self) -> None:
+        with self._mutex:
+            self._release()
+
+    def _release(self) -> None:
         if self._conn is not None:
-            self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
-            self._conn.close()
-            self._conn = None
+            try:
+                self._conn.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
+            except DBAPIError:
+                log.debug("the lock connection died before unlocking", exc_info=True)
+            self._drop_connection()
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()
             self._file = None
 
 
-def _add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
+SWEEPS: dict[str, Callable[[Database, datetime], list[str]]] = {
+    "open_due": open_due,
+    "close_due": close_due,
+    "unlock_milestones": unlock_milestones,
+    "snapshot_progress": snapshot_progress,
+}
+
+
+def guarded_sweep(
+    name: str, db: Database, lock: LeaderLock, lost: threading.Event
+) -> Callable[[], bool]:
+    """The job for sweep ``name``: runs only while ``lock`` is held, else sets ``lost``.
+
+    Returns whether it swept (the heartbeat listener records only real runs)."""
+
+    def run() -> bool:
+        if not lock.held():
+            log.warning("not sweeping %s: this scheduler lost the leader lock", name)
+            lost.set()
+            return False
+        SWEEPS[name](db, utcnow())
+        return True
+
+    return run
+
+
+def _heartbeat(db: Database) -> Callable[[JobExecutionEvent], None]:
+    def listener(event: JobExecutionEvent) -> None:
+        if event.retval is not True:
+            return
+        try:
+            with db.transaction() as session:
+                record_sweep_run(session, event.job_id, event.scheduled_run_time, utcnow())
+        except Exception:
+            log.exception("could not record the %s sweep's run", event.job_id)
+
+    return listener
+
+
+def _add_jobs(
+    scheduler: BaseScheduler, app: Flask, lock: LeaderLock, lost: threading.Event
+) -> None:
     db = database(app)
     interval = app.config["SCHEDULER_INTERVAL_SECONDS"]
     first = datetime.now(UTC)  # run once at start, then every interval
-    for name, sweep in (
-        ("open_due", open_due),
-        ("close_due", close_due),
-        ("unlock_milestones", unlock_milestones),
-        ("snapshot_progress", snapshot_progress),
-    ):
+    for name in SWEEPS:
         scheduler.add_job(
-            lambda sweep=sweep: sweep(db, utcnow()),
+            guarded_sweep(name, db, lock, lost),
             "interval",
             seconds=interval,
             id=name,
@@ -175,34 +269,48 @@ def _add_jobs(scheduler: BaseScheduler, app: Flask) -> None:
             max_instances=1,
             coalesce=True,
         )
+    scheduler.add_listener(_heartbeat(db), EVENT_JOB_EXECUTED)
+
+
+def lead(
+    app: Flask, lock: LeaderLock, stop: threading.Event, poll_seconds: float = LOCK_CHECK_SECONDS
+) -> None:
+    """Until ``stop`` is set: wait for the lock, run the sweeps while holding it, and step
+    down (stop the jobs, wait again) as soon as it is found lost."""
+    while lock.acquire(poll_seconds, stop):
+        log.info(
+            "scheduler is the leader; running sweeps every %ss",
+            app.config["SCHEDULER_INTERVAL_SECONDS"],
+        )
+        lost = threading.Event()
+        scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
+        _add_jobs(scheduler, app, lock, lost)
+        scheduler.start()
+        try:
+            while not lost.is_set() and lock.held():
+                if stop.wait(poll_seconds):
+                    return
+        finally:
+            scheduler.shutdown(wait=True)
+            lock.release()
+        log.warning("scheduler lost the leader lock; stepping down and waiting for it again")
 
 
 def run_forever(app: Flask) -> None:
-    """``flask --app campaign scheduler``: wait to be the leader, then run the jobs."""
-    lock = LeaderLock(database(app), Path(app.instance_path))
-    lock.acquire()
-    log.info(
-        "scheduler is the leader; running sweeps every %ss",
-        app.config["SCHEDULER_INTERVAL_SECONDS"],
-    )
-    scheduler = BlockingScheduler(timezone=UTC)
-    _add_jobs(scheduler, app)
+    """``flask --app campaign scheduler``: lead while it can; SIGTERM or Ctrl-C stops it."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        scheduler.start()
-    finally:
-        lock.release()
+        lead(app, LeaderLock(database(app), Path(app.instance_path)), stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 def start_in_background(app: Flask) -> threading.Thread:
-    """For the development server: a daemon thread that becomes leader, then runs the jobs."""
-
-    def run() -> None:
-        lock = LeaderLock(database(app), Path(app.instance_path))
-        lock.acquire()
-        scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
-        _add_jobs(scheduler, app)
-        scheduler.start()
-
-    thread = threading.Thread(target=run, name="scheduler", daemon=True)
+    """For the development server: a daemon thread that leads while the server runs."""
+    lock = LeaderLock(database(app), Path(app.instance_path))
+    thread = threading.Thread(
+        target=lead, args=(app, lock, threading.Event()), name="scheduler", daemon=True
+    )
     thread.start()
     return thread

@@ -16,6 +16,7 @@ from campaign.models.ledger import (
     TotalTally,
 )
 from campaign.models.partners import Partner
+from campaign.models.scheduler import SchedulerSweep
 from campaign.models.settlement import (
     DrawWinner,
     ExportRecord,
@@ -65,6 +66,7 @@ __all__ = [
     "ProposalStatus",
     "ReceiptRequest",
     "Role",
+    "SchedulerSweep",
     "Settlement",
     "SettlementAllocation",
     "SettlementDay",
