@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from campaign import cli, db, i18n
+from campaign import cli, db, i18n, observability
 from campaign.api import register_api
 from campaign.config import load_settings
 from campaign.package_data import data_path
@@ -34,8 +35,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    trusted = app.config["TRUSTED_PROXIES"]
+    if trusted:  # remote_addr, scheme and host as the outermost trusted proxy saw them
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted
+        )
+
     db.init_app(app)
     i18n.init_app(app)
+    observability.init_app(app)
     register_web(app)
     register_api(app)
     cli.init_app(app)
