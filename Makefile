@@ -8,6 +8,7 @@ TRANSLATIONS := campaign/translations
 
 LOCK_RUNTIME := requirements/runtime.txt
 LOCK_DEV := requirements/dev.txt
+LOCK_BUILD := requirements/build.txt
 # One resolution for every platform and Python >= 3.11, with the hash of every file.
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet
 
@@ -44,6 +45,7 @@ lint: install
 lock: $(STAMP)
 	$(UV_COMPILE) $(UPGRADE) -o $(LOCK_RUNTIME)
 	$(UV_COMPILE) $(UPGRADE) --extra dev -o $(LOCK_DEV)
+	$(BIN)/uv pip compile requirements/build.in --generate-hashes --universal --python-version 3.11 --quiet $(UPGRADE) -o $(LOCK_BUILD)
 
 ## audit: known vulnerabilities in every locked version (PyPI's advisory data); fails on any,
 ##   and on any package it could not check
