@@ -123,8 +123,9 @@ class LeaderLock:
     """Held by the one scheduler that runs jobs. PostgreSQL: a session advisory lock on a
     connection kept open for the scheduler's lifetime. SQLite: an exclusive file lock."""
 
-    def __init__(self, db: Database, instance_path: Path) -> None:
+    def __init__(self, db: Database, instance_path: Path, key: int = ADVISORY_LOCK_KEY) -> None:
         self.db = db
+        self.key = key
         self.path = instance_path / "scheduler.lock"
         self._conn: Connection | None = None
         self._file: IO[str] | None = None
@@ -135,7 +136,7 @@ class LeaderLock:
         if self.db.engine.dialect.name == "postgresql":
             conn = self.db.engine.connect()
             got = conn.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
             ).scalar()
             conn.commit()
             if got:
@@ -164,7 +165,7 @@ class LeaderLock:
         if self._conn is None:
             return False
         try:
-            holds = self._conn.execute(_HOLDS_LOCK, {"key": ADVISORY_LOCK_KEY}).scalar()
+            holds = self._conn.execute(_HOLDS_LOCK, {"key": self.key}).scalar()
             self._conn.commit()
         except DBAPIError:
             log.warning("the scheduler lock's database connection is gone")
@@ -202,9 +203,7 @@ class LeaderLock:
     def _release(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
-                )
+                self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
             except DBAPIError:
                 log.debug("the lock connection died before unlocking", exc_info=True)
             self._drop_connection()

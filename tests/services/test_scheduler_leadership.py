@@ -18,6 +18,9 @@ from tests.conftest import test_config as app_config
 from tests.databases import empty_all_tables
 from tests.factories import NOW
 
+# Not the app's key: the lock tests of test_scheduler.py may run at the same time (xdist).
+KEY = scheduler.ADVISORY_LOCK_KEY + 1
+
 
 @pytest.fixture
 def pg(postgres_database: tuple[str, Engine]) -> Iterator[Database]:
@@ -35,7 +38,7 @@ def _lock_holder_pid(db: Database) -> int:
                 "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 " AND ((classid::bigint << 32) | objid::bigint) = :key"
             ),
-            {"key": scheduler.ADVISORY_LOCK_KEY},
+            {"key": KEY},
         ).scalar()
     assert pid is not None
     return pid
@@ -50,8 +53,8 @@ def _terminate(db: Database, pid: int) -> None:
 def test_a_killed_lock_connection_is_noticed_and_the_lock_taken_again(
     pg: Database, tmp_path: Path
 ) -> None:
-    lock = scheduler.LeaderLock(pg, tmp_path)
-    rival = scheduler.LeaderLock(pg, tmp_path)
+    lock = scheduler.LeaderLock(pg, tmp_path, KEY)
+    rival = scheduler.LeaderLock(pg, tmp_path, KEY)
     assert lock.try_acquire()
     assert lock.held()
     assert not rival.try_acquire()
@@ -69,7 +72,7 @@ def test_a_killed_lock_connection_is_noticed_and_the_lock_taken_again(
 
 
 def test_a_sweep_without_the_lock_does_not_run_and_says_so(pg: Database, tmp_path: Path) -> None:
-    lock = scheduler.LeaderLock(pg, tmp_path)
+    lock = scheduler.LeaderLock(pg, tmp_path, KEY)
     assert lock.try_acquire()
     lost = threading.Event()
     job = scheduler.guarded_sweep("close_due", pg, lock, lost)
@@ -86,7 +89,7 @@ def test_the_leader_steps_down_and_leads_again(
     pg: Database, tmp_path: Path, postgres_database: tuple[str, Engine]
 ) -> None:
     app = create_app(app_config(postgres_database[0], SCHEDULER_INTERVAL_SECONDS=3600))
-    lock = scheduler.LeaderLock(scheduler.database(app), tmp_path)
+    lock = scheduler.LeaderLock(scheduler.database(app), tmp_path, KEY)
     stop = threading.Event()
     leader = threading.Thread(target=scheduler.lead, args=(app, lock, stop, 0.05))
     leader.start()
@@ -114,7 +117,7 @@ def _wait_for_holder(db: Database, previous: int | None) -> int:
     )
     for _ in range(400):
         with db.engine.connect() as conn:
-            pid = conn.execute(query, {"key": scheduler.ADVISORY_LOCK_KEY}).scalar()
+            pid = conn.execute(query, {"key": KEY}).scalar()
         if pid is not None and pid != previous:
             return pid
         pause.wait(0.025)
