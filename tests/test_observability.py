@@ -19,6 +19,8 @@ from campaign.models.types import utcnow
 from campaign.observability import logs
 from campaign.services.scheduler_sweeps import record_sweep_run
 from tests.api.test_campaigns_api import cheer, create, error, joined, post_action
+from tests.factories import action
+from tests.web import test_challenges as web
 
 PUBLIC = "93.184.216.34"  # a public address (only ever a header value here)
 
@@ -167,3 +169,19 @@ def test_readyz_wants_a_recent_sweep(make_app: Callable[..., Flask]) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json["scheduler"]["fresh"] is True
     assert client.get("/healthz").status_code == 200
+
+
+def test_web_form_actions_count_and_refused_pages_count_by_status(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(RATELIMIT_ENABLED=True, ACTION_RATE_LIMIT="2 per minute")
+    slug = web.create(app, **web.cheer_campaign(actions=(action("cheer", worth_won=1),)))
+    client = app.test_client()
+    web.log_in(app, client, "metrics@example.com")
+    client.post(f"/c/{slug}/join")
+    endpoint = "challenges.take_action"
+    counted = sample("aesseuji_actions_recorded_total", endpoint=endpoint)
+    limited = sample("aesseuji_refusals_total", status="429", code="rate_limited")
+    assert [web.act(client, slug, "cheer").status_code for _ in range(3)] == [302, 302, 429]
+    assert sample("aesseuji_actions_recorded_total", endpoint=endpoint) == counted + 2
+    assert sample("aesseuji_refusals_total", status="429", code="rate_limited") == limited + 1

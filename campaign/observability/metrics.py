@@ -31,7 +31,9 @@ from campaign.models import Campaign, CampaignStatus
 from campaign.services.counters import totals
 from campaign.services.scheduler_sweeps import sweep_runs
 from campaign.services.webhooks import RECORDED
-from campaign.web.errors import HTTP_CODES
+
+# The codes web/errors.py answers with when a page (not JSON) carries no code of its own.
+PAGE_CODES = {409: "conflict", 429: "rate_limited"}
 
 REQUESTS = Counter(
     "aesseuji_http_requests",
@@ -80,7 +82,7 @@ def _error_code(response: Response) -> str:
     body = response.get_json(silent=True) if response.is_json else None
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         return str(body["error"].get("code", "error"))[:60]
-    return HTTP_CODES[response.status_code][0]  # an HTML page: the status's own code
+    return PAGE_CODES[response.status_code]  # an HTML page: the status's own code
 
 
 def observe_request(endpoint: str, method: str, response: Response, seconds: float) -> None:
