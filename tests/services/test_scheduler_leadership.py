@@ -98,14 +98,24 @@ def test_the_leader_steps_down_and_leads_again(
         _terminate(pg, first)
         second = _wait_for_holder(pg, previous=first)  # stepped down, then took it again
         assert second != first
+        _wait_for_sweeps(pg)  # the new leadership runs every sweep once at its start
     finally:
         stop.set()
         leader.join(10)
         scheduler.database(app).engine.dispose()
     assert not leader.is_alive()
     assert not lock.held()
-    with pg.transaction() as session:  # the sweeps ran (once per leadership) and said so
-        assert {run.name for run in sweep_runs(session)} == set(scheduler.SWEEPS)
+
+
+def _wait_for_sweeps(db: Database) -> None:
+    """Until every sweep has left its heartbeat row (bounded polling)."""
+    pause = threading.Event()
+    for _ in range(1200):  # up to 30 s on a busy machine
+        with db.transaction() as session:
+            if {run.name for run in sweep_runs(session)} == set(scheduler.SWEEPS):
+                return
+        pause.wait(0.025)
+    raise AssertionError("the leader never swept")
 
 
 def _wait_for_holder(db: Database, previous: int | None) -> int:
@@ -115,7 +125,7 @@ def _wait_for_holder(db: Database, previous: int | None) -> int:
         "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
         " AND ((classid::bigint << 32) | objid::bigint) = :key"
     )
-    for _ in range(400):
+    for _ in range(1200):  # up to 30 s on a busy machine
         with db.engine.connect() as conn:
             pid = conn.execute(query, {"key": KEY}).scalar()
         if pid is not None and pid != previous:
