@@ -39,7 +39,7 @@ from campaign.api.openapi import (
 )
 from campaign.api.schemas import ref
 from campaign.db import get_session
-from campaign.errors import CapReached, DomainError, Invalid, NotFound
+from campaign.errors import Invalid, NotFound
 from campaign.extensions import action_limit, join_limit, limiter
 from campaign.models import Campaign, User
 from campaign.models.types import utcnow
@@ -50,8 +50,6 @@ from campaign.services.actions import record_action
 from campaign.services.campaigns import find_campaign, visible_campaigns
 from campaign.services.participation import join
 from campaign.services.progress import progress
-from campaign.web.errors import error_response
-from campaign.web.messages import message_for, status_for
 
 bp = Blueprint("api_campaigns", __name__, url_prefix="/api/v1")
 
@@ -64,18 +62,6 @@ READ_ERRORS = ("not_found", *NEEDS_TOKEN)
 def per_user_key() -> str:
     user = api_user()
     return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
-
-
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> Any:
-    """Like the app-wide answer, plus what a program needs to react: the field and rule of an
-    Invalid, the kind and size of a reached cap."""
-    extra: dict[str, Any] = {}
-    if isinstance(exc, Invalid):
-        extra = {"field": exc.field, "reason": exc.reason}
-    elif isinstance(exc, CapReached):
-        extra = {"cap": exc.params.get("cap"), "limit": exc.params.get("limit")}
-    return error_response(status_for(exc), exc.code, message_for(exc), **extra)
 
 
 def reader() -> User | None:

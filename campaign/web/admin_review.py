@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from campaign.db import get_session
 from campaign.errors import Invalid
+from campaign.http.error_messages import message_for
 from campaign.models import Campaign, CampaignStatus
 from campaign.models.types import utcnow
 from campaign.rules import proposals as proposal_rules
@@ -28,7 +29,6 @@ from campaign.web.crew_forms import (
     ReasonForm,
     ScheduledForm,
 )
-from campaign.web.messages import message_for
 
 bp = Blueprint("admin_review", __name__, url_prefix="/admin")
 

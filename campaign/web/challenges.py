@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from campaign.db import get_session
 from campaign.errors import DomainError, IdempotencyKeyReused, NotFound
 from campaign.extensions import action_limit, join_limit, limiter
+from campaign.http.error_messages import message_for, status_for
 from campaign.i18n import format_won
 from campaign.models import Campaign, User
 from campaign.models.types import utcnow
@@ -38,7 +39,6 @@ from campaign.services.progress import (
 from campaign.web import rule_text
 from campaign.web.challenge_forms import ActionForm, JoinForm
 from campaign.web.fundraiser import fundraiser_panel_context
-from campaign.web.messages import message_for, status_for
 
 bp = Blueprint("challenges", __name__)
 

@@ -19,6 +19,7 @@ from wtforms import Field
 
 from campaign.db import get_session
 from campaign.errors import Invalid
+from campaign.http.error_messages import message_for
 from campaign.models import User
 from campaign.models.types import utcnow
 from campaign.rules import proposals as proposal_rules
@@ -30,7 +31,6 @@ from campaign.web.crew_forms import (
     CommentForm,
     ProposalForm,
 )
-from campaign.web.messages import message_for
 
 bp = Blueprint("crew", __name__, url_prefix="/crew")
 

@@ -25,6 +25,7 @@ from campaign.errors import (
     Invalid,
 )
 from campaign.extensions import limiter
+from campaign.http.error_messages import message_for
 from campaign.i18n import format_won
 from campaign.models import Campaign, CampaignKind, Pledge, User
 from campaign.models.types import utcnow
@@ -33,7 +34,6 @@ from campaign.rules.matching import GIFT_MAX_WON, GIFT_MIN_WON, QUICK_PICKS_WON
 from campaign.services import fundraising, receipts
 from campaign.services.campaigns import find_campaign
 from campaign.web.crew_forms import GiftForm, ReceiptForm
-from campaign.web.messages import message_for
 from campaign.web.redirects import safe_next
 
 bp = Blueprint("fundraiser", __name__)
