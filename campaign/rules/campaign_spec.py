@@ -160,7 +160,7 @@ def check_row(row: Row, name: str) -> None:
         if rule.kind is Kind.TEXT:
             text.clean_text(value, name, rule.high, required=rule.required)
         if rule.kind is Kind.NUMBER:
-            _whole(value, name, rule.low, rule.high, optional=not rule.required)
+            whole(value, name, rule.low, rule.high, optional=not rule.required)
 
 
 def row_json(row: Row) -> dict[str, Any]:
@@ -248,13 +248,16 @@ class CampaignSpec:
     beneficiaries: tuple[BeneficiarySpec, ...] = field(default_factory=tuple)
 
 
-def _whole(value: object, name: str, low: int, high: int, *, optional: bool = False) -> None:
+def whole(value: Any, name: str, low: int, high: int, *, optional: bool = False) -> Any:
+    """``value`` if it is a whole number from ``low`` to ``high`` (or None, if ``optional``);
+    Invalid naming ``name`` otherwise."""
     if value is None and optional:
-        return
+        return None
     if not isinstance(value, int) or isinstance(value, bool):
         raise Invalid(name, "not_a_number")
     if not low <= value <= high:
         raise Invalid(name, "out_of_range", min=low, max=high)
+    return value
 
 
 def _line(value: str, name: str, limit: int, *, required: bool = True) -> None:
@@ -298,20 +301,20 @@ def _validate(spec: CampaignSpec) -> None:
         raise Invalid("slug", "slug_format")
     _line(spec.title, "title", TITLE_MAX)
     _line(spec.summary, "summary", SUMMARY_MAX, required=False)
-    _whole(spec.goal_won, "goal_won", 1, MAX_WON)
-    _whole(spec.purse_won, "purse_won", 0, MAX_WON, optional=True)
-    _whole(spec.topup_won, "topup_won", 0, MAX_WON)
-    _whole(spec.match_percent, "match_percent", 0, MATCH_PERCENT_MAX)
-    _whole(spec.match_per_person_won, "match_per_person_won", 0, MAX_WON, optional=True)
-    _whole(spec.draw_winners, "draw_winners", 0, DRAW_WINNERS_MAX)
-    _whole(spec.counter_shards, "counter_shards", 1, COUNTER_SHARDS_MAX)
+    whole(spec.goal_won, "goal_won", 1, MAX_WON)
+    whole(spec.purse_won, "purse_won", 0, MAX_WON, optional=True)
+    whole(spec.topup_won, "topup_won", 0, MAX_WON)
+    whole(spec.match_percent, "match_percent", 0, MATCH_PERCENT_MAX)
+    whole(spec.match_per_person_won, "match_per_person_won", 0, MAX_WON, optional=True)
+    whole(spec.draw_winners, "draw_winners", 0, DRAW_WINNERS_MAX)
+    whole(spec.counter_shards, "counter_shards", 1, COUNTER_SHARDS_MAX)
     if spec.ends_at <= spec.starts_at:
         raise Invalid("ends_at", "date_order")
     if (spec.stamps_per_unit is None) != (spec.won_per_unit is None):
         raise Invalid("stamps_per_unit", "unit_rate_incomplete")
     if spec.stamps_per_unit is not None:
-        _whole(spec.stamps_per_unit, "stamps_per_unit", 1, MAX_COUNT)
-        _whole(spec.won_per_unit, "won_per_unit", 0, MAX_WON)
+        whole(spec.stamps_per_unit, "stamps_per_unit", 1, MAX_COUNT)
+        whole(spec.won_per_unit, "won_per_unit", 0, MAX_WON)
     _validate_action_types(spec)
     _validate_teams(spec)
     _validate_milestones(spec)

@@ -28,10 +28,9 @@ from campaign.rules.calendar import end_bound, start_of_day
 from campaign.rules.campaign_spec import (
     EARLIEST_DAY,
     LATEST_DAY,
-    LONGEST_RUN,
+    MATCH_PERCENT_MAX,
     MAX_COUNT,
     MAX_WON,
-    PLANNING_HORIZON,
     STORY_MAX,
     SUMMARY_MAX,
     TITLE_MAX,
@@ -46,17 +45,9 @@ from campaign.rules.campaign_spec import (
     row_from_json,
     row_json,
     validate,
+    whole,
 )
 from campaign.rules.states import CampaignKind, ProposalStatus
-
-__all__ = [  # the limits callers take from here along with the proposal rules
-    "EARLIEST_DAY",
-    "LATEST_DAY",
-    "LONGEST_RUN",
-    "PLANNING_HORIZON",
-    "SUMMARY_MAX",
-    "TITLE_MAX",
-]
 
 CAUSE_MAX = STORY_MAX
 COMMENT_MAX = 2000
@@ -184,13 +175,7 @@ def _text(value: str | None, name: str, limit: int, *, lines: bool = False) -> s
 
 
 def _number(value: object, name: str, low: int, high: int, *, optional: bool = True) -> Any:
-    if value is None and optional:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Invalid(name, "not_a_number")
-    if not low <= value <= high:
-        raise Invalid(name, "out_of_range", min=low, max=high)
-    return value
+    return whole(value, name, low, high, optional=optional)
 
 
 def _day(value: date | None, name: str) -> date | None:
@@ -223,7 +208,7 @@ def clean_draft(draft: ProposalDraft) -> ProposalDraft:
     _number(rules.purse_won, "purse_won", 0, MAX_WON)
     _number(rules.stamps_per_unit, "stamps_per_unit", 1, MAX_COUNT)
     _number(rules.won_per_unit, "won_per_unit", 0, MAX_WON)
-    _number(rules.match_percent, "match_percent", 0, 1000, optional=False)
+    _number(rules.match_percent, "match_percent", 0, MATCH_PERCENT_MAX, optional=False)
     _number(rules.match_per_person_won, "match_per_person_won", 0, MAX_WON)
     _number(rules.topup_won, "topup_won", 0, MAX_WON, optional=False)
     starts_on = _day(draft.starts_on, "starts_on")
