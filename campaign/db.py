@@ -74,15 +74,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-def is_sqlite(engine_or_session: Engine | Session) -> bool:
-    bind = (
-        engine_or_session.get_bind()
-        if isinstance(engine_or_session, Session)
-        else engine_or_session
-    )
-    return bind.dialect.name == "sqlite"
-
-
 class Database:
     """The app's engine and session factories (one per app)."""
 

@@ -14,6 +14,13 @@ from flask import url_for
 
 from campaign.models import Campaign, Participant
 from campaign.rules.calendar import last_day
+from campaign.rules.campaign_spec import (
+    ActionTypeSpec,
+    MilestoneSpec,
+    TeamSpec,
+    row_from_model,
+    row_json,
+)
 from campaign.services.actions import RecordedAction
 from campaign.services.progress import MilestoneProgress, Progress, decimal_units
 
@@ -83,17 +90,7 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
         "opened_at": iso(campaign.opened_at),
         "closed_at": iso(campaign.closed_at),
         "action_types": [
-            {
-                "code": action.code,
-                "label": action.label,
-                "worth_won": action.worth_won,
-                "worth_stamps": action.worth_stamps,
-                "daily_cap": action.daily_cap,
-                "total_cap": action.total_cap,
-                "evidence": action.evidence.value,
-                "evidence_unique": action.evidence_unique,
-            }
-            for action in campaign.action_types
+            row_json(row_from_model(ActionTypeSpec, a)) for a in campaign.action_types
         ],
         "unit_rate": unit_rate,
         "match": {
@@ -101,13 +98,8 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
             "per_person_won": campaign.match_per_person_won,
             "topup_won": campaign.topup_won,
         },
-        "teams": [
-            {"code": team.code, "name": team.name, "emoji": team.emoji} for team in campaign.teams
-        ],
-        "milestones": [
-            {"threshold": m.threshold, "amount_won": m.amount_won, "label": m.label}
-            for m in campaign.milestones
-        ],
+        "teams": [row_json(row_from_model(TeamSpec, t)) for t in campaign.teams],
+        "milestones": [row_json(row_from_model(MilestoneSpec, m)) for m in campaign.milestones],
         "beneficiaries": [
             {
                 "partner": {"id": b.partner.id, "name": b.partner.name},

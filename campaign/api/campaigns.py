@@ -39,19 +39,16 @@ from campaign.api.openapi import (
 )
 from campaign.api.schemas import ref
 from campaign.db import get_session
-from campaign.errors import CapReached, DomainError, Invalid, NotFound
+from campaign.errors import Invalid
 from campaign.extensions import action_limit, join_limit, limiter
 from campaign.models import Campaign, User
 from campaign.models.types import utcnow
-from campaign.rules.campaign_spec import SLUG
 from campaign.rules.evidence import EVIDENCE_MAX, KEY_MAX
 from campaign.services import webhooks
 from campaign.services.actions import record_action
 from campaign.services.campaigns import find_campaign, visible_campaigns
 from campaign.services.participation import join
 from campaign.services.progress import progress
-from campaign.web.errors import error_response
-from campaign.web.messages import message_for, status_for
 
 bp = Blueprint("api_campaigns", __name__, url_prefix="/api/v1")
 
@@ -64,18 +61,6 @@ READ_ERRORS = ("not_found", *NEEDS_TOKEN)
 def per_user_key() -> str:
     user = api_user()
     return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
-
-
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> Any:
-    """Like the app-wide answer, plus what a program needs to react: the field and rule of an
-    Invalid, the kind and size of a reached cap."""
-    extra: dict[str, Any] = {}
-    if isinstance(exc, Invalid):
-        extra = {"field": exc.field, "reason": exc.reason}
-    elif isinstance(exc, CapReached):
-        extra = {"cap": exc.params.get("cap"), "limit": exc.params.get("limit")}
-    return error_response(status_for(exc), exc.code, message_for(exc), **extra)
 
 
 def reader() -> User | None:
@@ -96,8 +81,6 @@ def reader() -> User | None:
 
 
 def _load(slug: str, viewer: User | None) -> Campaign:
-    if not SLUG.match(slug):  # also keeps NUL bytes and the like away from the database
-        raise NotFound()
     return find_campaign(get_session(), slug, viewer)
 
 

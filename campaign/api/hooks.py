@@ -11,11 +11,11 @@ from campaign.api.openapi import RATE_LIMITED, SIGNED, operation
 from campaign.api.schemas import ref
 from campaign.db import get_session
 from campaign.extensions import hook_limit, limiter
+from campaign.http.error_messages import status_for
+from campaign.http.errors import domain_error_response
 from campaign.models.types import utcnow
 from campaign.rules.signatures import SIGNATURE_HEADER
 from campaign.services import webhooks
-from campaign.web.errors import error_response
-from campaign.web.messages import message_for, status_for
 
 bp = Blueprint("api_hooks", __name__, url_prefix="/api/v1")
 
@@ -71,5 +71,5 @@ def receive(key: str) -> Any:
     )
     session.commit()  # the delivery log is kept for refusals too
     if answer.error is not None:
-        return error_response(answer.status, answer.error.code, message_for(answer.error))
+        return domain_error_response(answer.error, answer.status)
     return jsonify(answer.body), answer.status

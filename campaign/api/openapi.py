@@ -17,9 +17,9 @@ the route decorator::
 path parameters come from the rule's converters), every method an operation. A route without
 an annotation is listed by ``undocumented_routes`` (and a test fails); an annotation on a
 function no route serves documents nothing. Error responses are built from the error codes an
-operation can answer: their HTTP statuses come from the same tables the error handlers use
-(``campaign/web/messages.py``, ``campaign/web/errors.py``), and each status lists its codes as
-an ``enum``, so a fuzzer checks our claims too.
+operation can answer: their HTTP statuses come from where the error handlers take them (the
+``status`` of each class in ``campaign/errors.py``, ``HTTP_CODES`` in ``campaign/http/errors.py``),
+and each status lists its codes as an ``enum``, so a fuzzer checks our claims too.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from campaign.api.schemas import COMPONENTS, Schema
+from campaign.http.error_messages import domain_statuses
+from campaign.http.errors import HTTP_CODES
 from campaign.rules.signatures import SIGNATURE_HEADER
-from campaign.web.errors import HTTP_CODES
-from campaign.web.messages import STATUS
 
 API_PREFIX = "/api/v1"
 OPENAPI_VERSION = "3.1.0"
@@ -167,14 +167,14 @@ _HTTP_STATUS = {code: status for status, (code, _message) in HTTP_CODES.items()}
 
 def status_of_code(code: str) -> int:
     """The status an error code is answered with, exactly as the error handlers decide it
-    (a domain code missing from STATUS is answered 400: ``known_code`` tells them apart)."""
+    (a code no error class has is answered 400: ``known_code`` tells them apart)."""
     if code in _HTTP_STATUS:
         return _HTTP_STATUS[code]
-    return STATUS.get(code, 400)
+    return domain_statuses().get(code, 400)
 
 
 def known_code(code: str) -> bool:
-    return code in _HTTP_STATUS or code in STATUS
+    return code in _HTTP_STATUS or code in domain_statuses()
 
 
 def header(name: str, description: str, *, required: bool = False, **schema: Any) -> Schema:
@@ -286,6 +286,8 @@ def _error_response(status: int, codes: list[str]) -> dict[str, Any]:
                             "properties": {
                                 "code": {"type": "string", "enum": codes},
                                 "message": {"type": "string"},
+                                "field": {"type": "string"},
+                                "reason": {"type": "string"},
                             },
                         }
                     },

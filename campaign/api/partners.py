@@ -12,11 +12,11 @@ from campaign.api.schemas import ref
 from campaign.db import get_session
 from campaign.errors import Invalid
 from campaign.exports import FORMATS
+from campaign.http.downloads import attachment
 from campaign.models import Campaign
 from campaign.models.types import utcnow
 from campaign.rules.calendar import kst_day, last_day
 from campaign.services.exports import export_settlement, partner_settlements
-from campaign.web.downloads import attachment
 
 bp = Blueprint("api_partners", __name__, url_prefix="/api/v1/partner")
 

@@ -42,6 +42,8 @@ COMPONENTS: dict[str, Schema] = {
                 "properties": {
                     "code": {"type": "string", "description": "Stable, for programs."},
                     "message": {"type": "string", "description": "For people (ko or en)."},
+                    "field": {"type": "string", "description": "The input an `invalid` names."},
+                    "reason": {"type": "string", "description": "The rule it breaks."},
                 },
             }
         },

@@ -21,6 +21,15 @@ from campaign.models.types import (
     str_enum,
     utcnow,
 )
+from campaign.rules.campaign_spec import (
+    EMOJI_MAX,
+    LABEL_MAX,
+    SLUG_MAX,
+    SUMMARY_MAX,
+    TEAM_NAME_MAX,
+    TITLE_MAX,
+    UNIT_NAME_MAX,
+)
 
 
 class Campaign(Base):
@@ -37,9 +46,9 @@ class Campaign(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(120))
-    summary: Mapped[str] = mapped_column(String(300), default="")
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
     story: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[CampaignKind] = mapped_column(str_enum(CampaignKind, "campaign_kind"))
     status: Mapped[CampaignStatus] = mapped_column(
@@ -55,8 +64,8 @@ class Campaign(Base):
     # is stored as 01-01 00:00 KST, so "still open" is simply ``now < ends_at``.
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Stamps → impact units → ₩ (e.g. 40 stamps = 1 tree = 5,000원).
-    unit_name: Mapped[str | None] = mapped_column(String(20))
-    unit_name_en: Mapped[str | None] = mapped_column(String(20))
+    unit_name: Mapped[str | None] = mapped_column(String(UNIT_NAME_MAX))
+    unit_name_en: Mapped[str | None] = mapped_column(String(UNIT_NAME_MAX))
     stamps_per_unit: Mapped[int | None]
     won_per_unit: Mapped[int | None]
     # Company support for crew fundraisers: match ratio in percent (100 = 1:1), a per-person cap
@@ -107,7 +116,7 @@ class ActionType(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(40))
-    label: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str] = mapped_column(String(LABEL_MAX))
     worth_won: Mapped[int] = mapped_column(default=0)
     worth_stamps: Mapped[int] = mapped_column(default=0)
     daily_cap: Mapped[int | None]  # per user per KST calendar day
@@ -128,8 +137,8 @@ class Team(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(40))
-    name: Mapped[str] = mapped_column(String(60))
-    emoji: Mapped[str] = mapped_column(String(8), default="")
+    name: Mapped[str] = mapped_column(String(TEAM_NAME_MAX))
+    emoji: Mapped[str] = mapped_column(String(EMOJI_MAX), default="")
     position: Mapped[int] = mapped_column(default=0)
 
     campaign: Mapped[Campaign] = relationship(back_populates="teams")
@@ -148,7 +157,7 @@ class Milestone(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     threshold: Mapped[int]
     amount_won: Mapped[int]
-    label: Mapped[str] = mapped_column(String(80), default="")
+    label: Mapped[str] = mapped_column(String(LABEL_MAX), default="")
 
     campaign: Mapped[Campaign] = relationship(back_populates="milestones")
 

@@ -1,4 +1,4 @@
-"""Integer won: splitting a sum exactly and clamping a grant to what a purse has left."""
+"""Integer won: splitting a sum exactly, parts in proportion to shares."""
 
 from __future__ import annotations
 
@@ -24,12 +24,3 @@ def allocate(total: int, shares: Sequence[int]) -> list[int]:
     for i in by_remainder[:left]:
         parts[i] += 1
     return parts
-
-
-def clamp_grant(due: int, remaining: int | None) -> int:
-    """What a purse with ``remaining`` ₩ (None: no cap) pays towards ``due`` ₩."""
-    if due <= 0:
-        return 0
-    if remaining is None:
-        return due
-    return max(0, min(due, remaining))

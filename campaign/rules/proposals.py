@@ -19,35 +19,40 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from campaign.errors import Forbidden, IllegalTransition, Invalid
 from campaign.rules import text
 from campaign.rules.calendar import end_bound, start_of_day
 from campaign.rules.campaign_spec import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    MATCH_PERCENT_MAX,
     MAX_COUNT,
     MAX_WON,
+    STORY_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    UNIT_NAME_MAX,
     ActionTypeSpec,
     BeneficiarySpec,
     CampaignSpec,
     MilestoneSpec,
     TeamSpec,
+    check_days,
+    check_row,
+    row_from_json,
+    row_json,
     validate,
+    whole,
 )
-from campaign.rules.states import CampaignKind, Evidence, ProposalStatus
+from campaign.rules.states import CampaignKind, ProposalStatus
 
-TITLE_MAX = 120
-SUMMARY_MAX = 300
-CAUSE_MAX = 5000
+CAUSE_MAX = STORY_MAX
 COMMENT_MAX = 2000
 REASON_MAX = 2000
 ROWS_MAX = 6  # action types, teams, milestones, beneficiaries each
-# How far ahead a proposal may be scheduled; also keeps date arithmetic far from overflow.
-PLANNING_HORIZON = timedelta(days=2 * 366)
-LONGEST_RUN = timedelta(days=366)
-EARLIEST_DAY = date(2000, 1, 1)
-LATEST_DAY = date(2999, 12, 31)
 
 
 class ProposalAction(enum.StrEnum):
@@ -170,13 +175,7 @@ def _text(value: str | None, name: str, limit: int, *, lines: bool = False) -> s
 
 
 def _number(value: object, name: str, low: int, high: int, *, optional: bool = True) -> Any:
-    if value is None and optional:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Invalid(name, "not_a_number")
-    if not low <= value <= high:
-        raise Invalid(name, "out_of_range", min=low, max=high)
-    return value
+    return whole(value, name, low, high, optional=optional)
 
 
 def _day(value: date | None, name: str) -> date | None:
@@ -203,26 +202,13 @@ def clean_draft(draft: ProposalDraft) -> ProposalDraft:
     _rows(rules.action_types, "action_types")
     _rows(rules.teams, "teams")
     _rows(rules.milestones, "milestones")
-    for beneficiary in rules.beneficiaries:
-        _number(beneficiary.partner_id, "beneficiaries", 1, 2**63 - 1, optional=False)
-        _number(beneficiary.share, "beneficiaries", 1, 1_000_000, optional=False)
-    for action in rules.action_types:
-        _text(action.label, "action_types", 80)
-        _number(action.worth_won, "action_types", 0, MAX_WON, optional=False)
-        _number(action.worth_stamps, "action_types", 0, MAX_COUNT, optional=False)
-        _number(action.daily_cap, "action_types", 1, MAX_COUNT)
-        _number(action.total_cap, "action_types", 1, MAX_COUNT)
-    for team in rules.teams:
-        _text(team.name, "teams", 60)
-        _text(team.emoji, "teams", 8)
-    for milestone in rules.milestones:
-        _number(milestone.threshold, "milestones", 1, MAX_COUNT, optional=False)
-        _number(milestone.amount_won, "milestones", 0, MAX_WON, optional=False)
-        _text(milestone.label, "milestones", 80)
+    for name in ("beneficiaries", "action_types", "teams", "milestones"):
+        for row in getattr(rules, name):
+            check_row(row, name)
     _number(rules.purse_won, "purse_won", 0, MAX_WON)
     _number(rules.stamps_per_unit, "stamps_per_unit", 1, MAX_COUNT)
     _number(rules.won_per_unit, "won_per_unit", 0, MAX_WON)
-    _number(rules.match_percent, "match_percent", 0, 1000, optional=False)
+    _number(rules.match_percent, "match_percent", 0, MATCH_PERCENT_MAX, optional=False)
     _number(rules.match_per_person_won, "match_per_person_won", 0, MAX_WON)
     _number(rules.topup_won, "topup_won", 0, MAX_WON, optional=False)
     starts_on = _day(draft.starts_on, "starts_on")
@@ -239,13 +225,13 @@ def clean_draft(draft: ProposalDraft) -> ProposalDraft:
         rules=replace(
             rules,
             summary=_text(rules.summary, "summary", SUMMARY_MAX),
-            unit_name=_text(rules.unit_name, "unit_name", 20) or None,
+            unit_name=_text(rules.unit_name, "unit_name", UNIT_NAME_MAX) or None,
         ),
     )
 
 
-# Campaign fields named differently on a proposal.
-_SPEC_FIELDS = {"starts_at": "starts_on", "ends_at": "ends_on", "story": "cause"}
+# Campaign fields named differently on a proposal (and on an admin's edit).
+SPEC_NAMES = {"starts_at": "starts_on", "ends_at": "ends_on", "story": "cause"}
 
 
 def to_spec(draft: ProposalDraft, *, slug: str, today: date) -> CampaignSpec:
@@ -261,12 +247,7 @@ def to_spec(draft: ProposalDraft, *, slug: str, today: date) -> CampaignSpec:
         raise Invalid("starts_on", "required")
     if draft.ends_on is None:
         raise Invalid("ends_on", "required")
-    if draft.starts_on < today:
-        raise Invalid("starts_on", "date_past")
-    if draft.starts_on > today + PLANNING_HORIZON:
-        raise Invalid("starts_on", "date_far")
-    if draft.ends_on - draft.starts_on > LONGEST_RUN:
-        raise Invalid("ends_on", "run_too_long")
+    check_days(draft.starts_on, draft.ends_on, today)
     rules = draft.rules
     fundraiser = draft.kind == CampaignKind.FUNDRAISER
     spec = CampaignSpec(
@@ -295,12 +276,7 @@ def to_spec(draft: ProposalDraft, *, slug: str, today: date) -> CampaignSpec:
             for b in rules.beneficiaries
         ),
     )
-    try:
-        validate(spec)
-    except Invalid as exc:
-        name = _SPEC_FIELDS.get(exc.field, exc.field)
-        params = {k: v for k, v in exc.params.items() if k not in ("field", "reason")}
-        raise Invalid(name, exc.reason, **params) from exc
+    validate(spec, names=SPEC_NAMES)
     return spec
 
 
@@ -308,38 +284,29 @@ def to_spec(draft: ProposalDraft, *, slug: str, today: date) -> CampaignSpec:
 
 
 def rules_to_json(rules: ProposedRules) -> dict[str, Any]:
-    return {
-        "summary": rules.summary,
-        "beneficiaries": [
-            {"partner_id": b.partner_id, "share": b.share, "team": b.team_code}
-            for b in rules.beneficiaries
-        ],
-        "action_types": [
-            {
-                "code": a.code,
-                "label": a.label,
-                "worth_won": a.worth_won,
-                "worth_stamps": a.worth_stamps,
-                "daily_cap": a.daily_cap,
-                "total_cap": a.total_cap,
-                "evidence": a.evidence.value,
-                "evidence_unique": a.evidence_unique,
-            }
-            for a in rules.action_types
-        ],
-        "teams": [{"code": t.code, "name": t.name, "emoji": t.emoji} for t in rules.teams],
-        "milestones": [
-            {"threshold": m.threshold, "amount_won": m.amount_won, "label": m.label}
-            for m in rules.milestones
-        ],
-        "purse_won": rules.purse_won,
-        "unit_name": rules.unit_name,
-        "stamps_per_unit": rules.stamps_per_unit,
-        "won_per_unit": rules.won_per_unit,
-        "match_percent": rules.match_percent,
-        "match_per_person_won": rules.match_per_person_won,
-        "topup_won": rules.topup_won,
-    }
+    data: dict[str, Any] = {"summary": rules.summary}
+    for name in _ROWS:
+        data[name] = [row_json(row) for row in getattr(rules, name)]
+    for name in _NUMBERS:
+        data[name] = getattr(rules, name)
+    return data
+
+
+_ROWS = {
+    "beneficiaries": BeneficiarySpec,
+    "action_types": ActionTypeSpec,
+    "teams": TeamSpec,
+    "milestones": MilestoneSpec,
+}
+_NUMBERS = (
+    "purse_won",
+    "unit_name",
+    "stamps_per_unit",
+    "won_per_unit",
+    "match_percent",
+    "match_per_person_won",
+    "topup_won",
+)
 
 
 def _list(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -358,43 +325,10 @@ def rules_from_json(data: Mapping[str, Any] | None) -> ProposedRules:
     try:
         return ProposedRules(
             summary=str(data.get("summary") or ""),
-            beneficiaries=tuple(
-                BeneficiarySpec(
-                    partner_id=row["partner_id"],
-                    share=row.get("share", 1),
-                    team_code=row.get("team"),
-                )
-                for row in _list(data, "beneficiaries")
-            ),
-            action_types=tuple(
-                ActionTypeSpec(
-                    code=str(row["code"]),
-                    label=str(row.get("label") or ""),
-                    worth_won=row.get("worth_won", 0),
-                    worth_stamps=row.get("worth_stamps", 0),
-                    daily_cap=row.get("daily_cap"),
-                    total_cap=row.get("total_cap"),
-                    evidence=Evidence(row.get("evidence", Evidence.NONE.value)),
-                    evidence_unique=bool(row.get("evidence_unique", False)),
-                )
-                for row in _list(data, "action_types")
-            ),
-            teams=tuple(
-                TeamSpec(
-                    code=str(row["code"]),
-                    name=str(row.get("name") or ""),
-                    emoji=str(row.get("emoji") or ""),
-                )
-                for row in _list(data, "teams")
-            ),
-            milestones=tuple(
-                MilestoneSpec(
-                    threshold=row["threshold"],
-                    amount_won=row.get("amount_won", 0),
-                    label=str(row.get("label") or ""),
-                )
-                for row in _list(data, "milestones")
-            ),
+            **{
+                name: tuple(row_from_json(cls, row) for row in _list(data, name))
+                for name, cls in _ROWS.items()
+            },
             purse_won=data.get("purse_won"),
             unit_name=data.get("unit_name"),
             stamps_per_unit=data.get("stamps_per_unit"),
@@ -407,7 +341,7 @@ def rules_from_json(data: Mapping[str, Any] | None) -> ProposedRules:
         raise Invalid("details", "bad_details") from exc
 
 
-def clean_text(value: str | None, name: str, limit: int) -> str:
+def clean_comment(value: str | None, name: str, limit: int) -> str:
     """A comment or a reviewer's reason: required, several lines allowed."""
     return text.clean_text(value, name, limit, required=True, multiline=True)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from campaign.errors import (
     CapReached,
-    DomainError,
+    ConcurrentReplay,
     DuplicateEvidence,
     IdempotencyKeyReused,
     Invalid,
@@ -42,13 +42,6 @@ pledges = Pledge.__table__
 participants = Participant.__table__
 daily_tallies = DailyTally.__table__
 total_tallies = TotalTally.__table__
-
-
-class ConcurrentReplay(DomainError):
-    """Another request with the same idempotency key is being recorded right now; retrying
-    after it finishes returns its result."""
-
-    code = "request_in_progress"
 
 
 @dataclass(frozen=True)

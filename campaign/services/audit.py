@@ -1,4 +1,5 @@
-"""Writing the audit trail: who did what, when, to what, with the state before and after."""
+"""Writing the audit trail (services/audit_browse.py reads it): who did what, when, to what,
+with the state before and after."""
 
 from __future__ import annotations
 

@@ -18,7 +18,13 @@ from campaign.models import (
     Team,
     User,
 )
-from campaign.rules.campaign_spec import SLUG, CampaignSpec, validate
+from campaign.rules.campaign_spec import (
+    SLUG,
+    CampaignSpec,
+    campaign_values,
+    row_values,
+    validate,
+)
 from campaign.rules.lifecycle import FINISHED
 from campaign.services import counters
 
@@ -44,52 +50,17 @@ def create_campaign(
         raise Invalid("beneficiaries", "unknown_partner")
 
     campaign = Campaign(
-        slug=spec.slug,
-        title=spec.title.strip(),
-        summary=spec.summary.strip(),
-        story=spec.story,
-        kind=spec.kind,
+        **campaign_values(spec),
         status=status,
-        internal=spec.internal,
-        goal_won=spec.goal_won,
-        purse_won=spec.purse_won,
-        starts_at=spec.starts_at,
-        ends_at=spec.ends_at,
-        unit_name=spec.unit_name,
-        unit_name_en=spec.unit_name_en,
-        stamps_per_unit=spec.stamps_per_unit,
-        won_per_unit=spec.won_per_unit,
-        match_percent=spec.match_percent,
-        match_per_person_won=spec.match_per_person_won,
-        topup_won=spec.topup_won,
-        draw_winners=spec.draw_winners,
-        counter_shards=spec.counter_shards,
         created_by_id=created_by.id if created_by else None,
         created_at=now,
         opened_at=now if status == CampaignStatus.ACTIVE else None,
     )
     campaign.action_types = [
-        ActionType(
-            code=a.code,
-            label=a.label.strip(),
-            worth_won=a.worth_won,
-            worth_stamps=a.worth_stamps,
-            daily_cap=a.daily_cap,
-            total_cap=a.total_cap,
-            evidence=a.evidence,
-            evidence_unique=a.evidence_unique,
-            position=i,
-        )
-        for i, a in enumerate(spec.action_types)
+        ActionType(**row_values(a), position=i) for i, a in enumerate(spec.action_types)
     ]
-    campaign.teams = [
-        Team(code=t.code, name=t.name.strip(), emoji=t.emoji, position=i)
-        for i, t in enumerate(spec.teams)
-    ]
-    campaign.milestones = [
-        Milestone(threshold=m.threshold, amount_won=m.amount_won, label=m.label)
-        for m in spec.milestones
-    ]
+    campaign.teams = [Team(**row_values(t), position=i) for i, t in enumerate(spec.teams)]
+    campaign.milestones = [Milestone(**row_values(m)) for m in spec.milestones]
     session.add(campaign)
     session.flush()
     teams = {team.code: team for team in campaign.teams}

@@ -232,7 +232,7 @@ def add_comment(
     comment = ProposalComment(
         proposal_id=proposal.id,
         author_id=author.id,
-        body=rules.clean_text(body, "body", COMMENT_MAX),
+        body=rules.clean_comment(body, "body", COMMENT_MAX),
         created_at=now,
     )
     session.add(comment)
@@ -330,7 +330,7 @@ def _close_review(
 ) -> Proposal:
     proposal, to = _take(session, reviewer, proposal_id, action)
     assert to is not None
-    why = rules.clean_text(reason, "reason", REASON_MAX)
+    why = rules.clean_comment(reason, "reason", REASON_MAX)
     _decide(session, proposal, reviewer, to, now, why)
     audit.record(
         session,

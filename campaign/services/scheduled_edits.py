@@ -19,19 +19,15 @@ from campaign.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from campaign.models import Campaign, CampaignKind, CampaignStatus, User
 from campaign.rules.calendar import end_bound, kst_day, last_day, start_of_day
 from campaign.rules.campaign_spec import (
-    ActionTypeSpec,
-    BeneficiarySpec,
     CampaignSpec,
-    MilestoneSpec,
-    TeamSpec,
+    check_days,
+    spec_from_model,
     validate,
 )
 from campaign.rules.proposals import (
     CAUSE_MAX,
-    EARLIEST_DAY,
-    LATEST_DAY,
-    PLANNING_HORIZON,
     REASON_MAX,
+    SPEC_NAMES,
     SUMMARY_MAX,
     TITLE_MAX,
     clean_line,
@@ -75,49 +71,7 @@ def details_of(campaign: Campaign) -> ScheduledDetails:
 
 def spec_of(campaign: Campaign) -> CampaignSpec:
     """The campaign as a spec again (to check it by the rules every campaign passes)."""
-    teams = {team.id: team.code for team in campaign.teams}
-    return CampaignSpec(
-        slug=campaign.slug,
-        title=campaign.title,
-        kind=campaign.kind,
-        goal_won=campaign.goal_won,
-        starts_at=campaign.starts_at,
-        ends_at=campaign.ends_at,
-        summary=campaign.summary,
-        story=campaign.story,
-        internal=campaign.internal,
-        purse_won=campaign.purse_won,
-        unit_name=campaign.unit_name,
-        unit_name_en=campaign.unit_name_en,
-        stamps_per_unit=campaign.stamps_per_unit,
-        won_per_unit=campaign.won_per_unit,
-        match_percent=campaign.match_percent,
-        match_per_person_won=campaign.match_per_person_won,
-        topup_won=campaign.topup_won,
-        draw_winners=campaign.draw_winners,
-        counter_shards=campaign.counter_shards,
-        action_types=tuple(
-            ActionTypeSpec(
-                code=a.code,
-                label=a.label,
-                worth_won=a.worth_won,
-                worth_stamps=a.worth_stamps,
-                daily_cap=a.daily_cap,
-                total_cap=a.total_cap,
-                evidence=a.evidence,
-                evidence_unique=a.evidence_unique,
-            )
-            for a in campaign.action_types
-        ),
-        teams=tuple(TeamSpec(t.code, t.name, t.emoji) for t in campaign.teams),
-        milestones=tuple(
-            MilestoneSpec(m.threshold, m.amount_won, m.label) for m in campaign.milestones
-        ),
-        beneficiaries=tuple(
-            BeneficiarySpec(b.partner_id, b.share, teams.get(b.team_id) if b.team_id else None)
-            for b in campaign.beneficiaries
-        ),
-    )
+    return spec_from_model(campaign)
 
 
 def _snapshot(details: ScheduledDetails) -> dict[str, Any]:
@@ -151,69 +105,16 @@ def edit_scheduled_campaign(
     changed fields before and after. Returns whether anything changed.
 
     Forbidden for non-admins; IllegalTransition once the campaign has started (or is not
-    scheduled); Invalid (naming the field) when the result could not run. The match and top-up
-    stay 0 on a campaign that is not a crew fundraiser.
+    scheduled); Invalid (naming the field) when the result could not run, or when its dates
+    break a rule a proposal's dates must keep (rules/campaign_spec.check_days). The match and
+    top-up stay 0 on a campaign that is not a crew fundraiser.
     """
-    if not admin.is_admin or not admin.is_active:
-        raise Forbidden()
-    locked = session.scalar(
-        select(Campaign)
-        .where(Campaign.id == campaign.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if locked is None:
-        raise NotFound()
-    if not is_editable(locked, now):
-        raise IllegalTransition(status=locked.status.value)
-    if locked.kind != CampaignKind.FUNDRAISER:
-        details = replace(details, match_percent=0, match_per_person_won=None, topup_won=0)
-    for name in ("starts_on", "ends_on"):
-        day = getattr(details, name)
-        if not EARLIEST_DAY <= day <= LATEST_DAY:
-            raise Invalid(name, "date_range")
-    today = kst_day(now)
-    if details.starts_on < today:
-        raise Invalid("starts_on", "date_past")
-    if details.starts_on > today + PLANNING_HORIZON:
-        raise Invalid("starts_on", "date_far")
-    title = clean_line(details.title, "title", TITLE_MAX)
-    if not title:
-        raise Invalid("title", "required")
+    _check_admin(admin)
+    locked = _lock_editable(session, campaign, now)
+    spec = edited_spec(spec_of(locked), details, today=kst_day(now))
     why = clean_note(reason, "reason", REASON_MAX)
-    spec = replace(
-        spec_of(locked),
-        title=title,
-        summary=clean_line(details.summary, "summary", SUMMARY_MAX),
-        story=clean_lines(details.story, "story", CAUSE_MAX),
-        goal_won=details.goal_won,
-        starts_at=start_of_day(details.starts_on),
-        ends_at=end_bound(details.ends_on),
-        purse_won=details.purse_won,
-        match_percent=details.match_percent,
-        match_per_person_won=details.match_per_person_won,
-        topup_won=details.topup_won,
-    )
-    try:
-        validate(spec)
-    except Invalid as exc:
-        name = {"starts_at": "starts_on", "ends_at": "ends_on"}.get(exc.field, exc.field)
-        params = {k: v for k, v in exc.params.items() if k not in ("field", "reason")}
-        raise Invalid(name, exc.reason, **params) from exc
-
     before = _snapshot(details_of(locked))
-    locked.title = spec.title
-    locked.summary = spec.summary
-    locked.story = spec.story
-    locked.goal_won = spec.goal_won
-    locked.starts_at = spec.starts_at
-    locked.ends_at = spec.ends_at
-    locked.match_percent = spec.match_percent
-    locked.match_per_person_won = spec.match_per_person_won
-    locked.topup_won = spec.topup_won
-    if locked.purse_won != spec.purse_won:
-        counters.set_purse(session, locked, spec.purse_won)
-        locked.purse_won = spec.purse_won
+    _apply(session, locked, spec)
     after = _snapshot(details_of(locked))
     changed = [key for key in before if before[key] != after[key]]
     if not changed:
@@ -230,3 +131,71 @@ def edit_scheduled_campaign(
     )
     session.flush()
     return True
+
+
+def _check_admin(admin: User) -> None:
+    if not admin.is_admin or not admin.is_active:
+        raise Forbidden()
+
+
+def _lock_editable(session: Session, campaign: Campaign, now: datetime) -> Campaign:
+    """The campaign re-read under a row lock; IllegalTransition unless it is still editable."""
+    locked = session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked is None:
+        raise NotFound()
+    if not is_editable(locked, now):
+        raise IllegalTransition(status=locked.status.value)
+    return locked
+
+
+def edited_spec(current: CampaignSpec, details: ScheduledDetails, *, today: date) -> CampaignSpec:
+    """``current`` with the admin's ``details``, checked by the rules a proposal's campaign
+    passes (the same dates, texts and rules/campaign_spec.validate). Raises Invalid naming
+    the field of the edit form."""
+    if current.kind != CampaignKind.FUNDRAISER:
+        details = replace(details, match_percent=0, match_per_person_won=None, topup_won=0)
+    check_days(details.starts_on, details.ends_on, today)
+    title = clean_line(details.title, "title", TITLE_MAX)
+    if not title:
+        raise Invalid("title", "required")
+    spec = replace(
+        current,
+        title=title,
+        summary=clean_line(details.summary, "summary", SUMMARY_MAX),
+        story=clean_lines(details.story, "story", CAUSE_MAX),
+        goal_won=details.goal_won,
+        starts_at=start_of_day(details.starts_on),
+        ends_at=end_bound(details.ends_on),
+        purse_won=details.purse_won,
+        match_percent=details.match_percent,
+        match_per_person_won=details.match_per_person_won,
+        topup_won=details.topup_won,
+    )
+    validate(spec, names={k: v for k, v in SPEC_NAMES.items() if k != "story"})
+    return spec
+
+
+def _apply(session: Session, campaign: Campaign, spec: CampaignSpec) -> None:
+    for name in _EDITABLE:
+        setattr(campaign, name, getattr(spec, name))
+    if campaign.purse_won != spec.purse_won:
+        counters.set_purse(session, campaign, spec.purse_won)
+        campaign.purse_won = spec.purse_won
+
+
+_EDITABLE = (
+    "title",
+    "summary",
+    "story",
+    "goal_won",
+    "starts_at",
+    "ends_at",
+    "match_percent",
+    "match_per_person_won",
+    "topup_won",
+)

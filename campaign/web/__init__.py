@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext
 
 from campaign.db import get_session
 from campaign.extensions import csrf, limiter, login_manager
+from campaign.http import errors
 from campaign.models import User
 from campaign.services.accounts import user_for_login_token
 from campaign.web import (
@@ -19,7 +20,6 @@ from campaign.web import (
     auth,
     challenges,
     crew,
-    errors,
     fundraiser,
     main,
     notifications,

@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
+from campaign.models import User
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def signed_in() -> User | None:
+    """The signed-in user itself, or None for a visitor (services take plain objects, never
+    Flask's proxy)."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def _role_required(check: Callable[[Any], bool]) -> Callable[[F], F]:
@@ -25,5 +33,4 @@ def _role_required(check: Callable[[Any], bool]) -> Callable[[F], F]:
     return decorator
 
 
-crew_required = _role_required(lambda user: user.is_crew)
 admin_required = _role_required(lambda user: user.is_admin)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from campaign.db import get_session
-from campaign.services.audit_log import MAX_PAGE, AuditFilter, browse
+from campaign.services.audit_browse import MAX_PAGE, AuditFilter, browse
 from campaign.web.access import admin_required
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin")

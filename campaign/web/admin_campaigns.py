@@ -12,6 +12,8 @@ from wtforms.fields.choices import SelectChoice
 
 from campaign.db import get_session
 from campaign.errors import DomainError
+from campaign.http.downloads import attachment
+from campaign.http.error_messages import message_for
 from campaign.models import (
     Campaign,
     CampaignStatus,
@@ -33,8 +35,6 @@ from campaign.services.progress import progress
 from campaign.services.settlement import settlement_for
 from campaign.web.access import admin_required
 from campaign.web.admin_campaign_forms import CancelForm, ExportForm, ExtendForm
-from campaign.web.downloads import attachment
-from campaign.web.messages import message_for
 
 bp = Blueprint("admin_campaigns", __name__, url_prefix="/admin/campaigns")
 

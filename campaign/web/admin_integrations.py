@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from campaign.db import get_session
 from campaign.errors import Invalid
+from campaign.http.error_messages import message_for, message_for_code
 from campaign.models import Integration
 from campaign.models.types import utcnow
 from campaign.rules.signatures import SIGNATURE_HEADER
@@ -20,7 +21,6 @@ from campaign.services import integrations as service
 from campaign.services.integrations import IssuedSecret
 from campaign.web.access import admin_required
 from campaign.web.admin_integration_forms import IntegrationForm, RotateForm
-from campaign.web.messages import MESSAGES, message_for
 
 bp = Blueprint("admin_integrations", __name__, url_prefix="/admin")
 
@@ -42,7 +42,7 @@ REASONS = {
 def reason_text(code: str | None) -> str:
     if not code:
         return ""
-    return str(REASONS.get(code) or MESSAGES.get(code) or "")
+    return str(REASONS.get(code) or message_for_code(code))
 
 
 def _list_page(form: IntegrationForm | None = None) -> str:

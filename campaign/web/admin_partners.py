@@ -9,12 +9,12 @@ from werkzeug.wrappers import Response
 
 from campaign.db import get_session
 from campaign.errors import DomainError, Invalid, PartnerNameTaken
+from campaign.http.error_messages import message_for
 from campaign.models import Partner
 from campaign.models.types import utcnow
 from campaign.services import partners as partner_service
 from campaign.web.access import admin_required
 from campaign.web.admin_partner_forms import PartnerForm, PartnerTokenForm
-from campaign.web.messages import message_for
 
 bp = Blueprint("admin_partners", __name__, url_prefix="/admin")
 

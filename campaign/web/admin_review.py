@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,14 +13,14 @@ from werkzeug.wrappers import Response
 
 from campaign.db import get_session
 from campaign.errors import Invalid
+from campaign.http.error_messages import message_for
 from campaign.models import Campaign, CampaignStatus
 from campaign.models.types import utcnow
 from campaign.rules import proposals as proposal_rules
-from campaign.rules.campaign_spec import SLUG
 from campaign.rules.proposals import ProposalAction
 from campaign.services import proposal_views, proposals, scheduled_edits
-from campaign.web.access import admin_required
-from campaign.web.crew import ID, form_context, me, show_error
+from campaign.web.access import admin_required, signed_in
+from campaign.web.crew import ID, form_context, show_error
 from campaign.web.crew_forms import (
     EVIDENCE_LABELS,
     KIND_LABELS,
@@ -28,7 +28,6 @@ from campaign.web.crew_forms import (
     ReasonForm,
     ScheduledForm,
 )
-from campaign.web.messages import message_for
 
 bp = Blueprint("admin_review", __name__, url_prefix="/admin")
 
@@ -65,10 +64,10 @@ def queue() -> str:
 
 def _review_page(proposal_id: int, **forms: Any) -> str:
     session = get_session()
-    found = proposals.find_proposal(session, me(), proposal_id)
+    found = proposals.find_proposal(session, signed_in(), proposal_id)
     return render_template(
         "admin/review_proposal.html",
-        page=proposal_views.proposal_page(session, me(), found),
+        page=proposal_views.proposal_page(session, signed_in(), found),
         return_form=forms.get("return_form") or ReasonForm(formdata=None, prefix="return"),
         reject_form=forms.get("reject_form") or ReasonForm(formdata=None, prefix="reject"),
         kind_labels=KIND_LABELS,
@@ -87,8 +86,10 @@ def proposal(proposal_id: int) -> str:
 @admin_required
 def approve(proposal_id: int) -> str | Response:
     session = get_session()
-    found = proposals.find_proposal(session, me(), proposal_id)
-    proposal_rules.check(ProposalAction.APPROVE, found.status, proposals.held_by(me(), found))
+    found = proposals.find_proposal(session, signed_in(), proposal_id)
+    proposal_rules.check(
+        ProposalAction.APPROVE, found.status, proposals.held_by(signed_in(), found)
+    )
     partners = proposal_views.partner_choices(session)
     form = ApproveForm(partners=partners)
     if not form.is_submitted():
@@ -98,7 +99,7 @@ def approve(proposal_id: int) -> str | Response:
         try:
             campaign = proposals.approve(
                 session,
-                me(),
+                signed_in(),
                 proposal_id,
                 utcnow(),
                 slug=form.slug.data or "",
@@ -124,14 +125,14 @@ def _names(campaign: Campaign) -> dict[str, str]:
 
 def _decide(proposal_id: int, prefix: str, done: str) -> str | Response:
     session = get_session()
-    found = proposals.find_proposal(session, me(), proposal_id)
+    found = proposals.find_proposal(session, signed_in(), proposal_id)
     action = ProposalAction.RETURN if prefix == "return" else ProposalAction.REJECT
-    proposal_rules.check(action, found.status, proposals.held_by(me(), found))
+    proposal_rules.check(action, found.status, proposals.held_by(signed_in(), found))
     form = ReasonForm(prefix=prefix)
     if form.validate_on_submit():
         take = proposals.send_back if action == ProposalAction.RETURN else proposals.reject
         try:
-            take(session, me(), proposal_id, form.reason.data or "", utcnow())
+            take(session, signed_in(), proposal_id, form.reason.data or "", utcnow())
         except Invalid as exc:
             session.rollback()
             form.reason.errors = [*form.reason.errors, message_for(exc)]
@@ -158,8 +159,6 @@ def reject(proposal_id: int) -> str | Response:
 @admin_required
 def edit_scheduled(slug: str) -> str | Response:
     session = get_session()
-    if not SLUG.match(slug):
-        abort(404)
     campaign = scheduled_edits.find_scheduled(session, slug)
     now = utcnow()
     if not scheduled_edits.is_editable(campaign, now):
@@ -171,7 +170,7 @@ def edit_scheduled(slug: str) -> str | Response:
     elif form.validate():
         try:
             changed = scheduled_edits.edit_scheduled_campaign(
-                session, me(), campaign, form.details(), form.reason.data, now
+                session, signed_in(), campaign, form.details(), form.reason.data, now
             )
         except Invalid as exc:
             session.rollback()

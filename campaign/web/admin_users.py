@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 
 from campaign.db import get_session
 from campaign.errors import Invalid
+from campaign.http.error_messages import message_for
 from campaign.models import Role, User
 from campaign.models.types import utcnow
 from campaign.services import accounts
 from campaign.web.access import admin_required
-from campaign.web.messages import message_for
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 

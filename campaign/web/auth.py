@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from campaign.db import get_session
 from campaign.errors import BadCredentials, EmailTaken, Invalid
 from campaign.extensions import limiter
+from campaign.http.error_messages import message_for
 from campaign.models.types import utcnow
 from campaign.services import accounts, webhooks
 from campaign.web.auth_forms import (
@@ -18,7 +19,6 @@ from campaign.web.auth_forms import (
     NewTokenForm,
     SignUpForm,
 )
-from campaign.web.messages import message_for
 from campaign.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)

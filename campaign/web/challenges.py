@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 from campaign.db import get_session
 from campaign.errors import DomainError, IdempotencyKeyReused, NotFound
 from campaign.extensions import action_limit, join_limit, limiter
+from campaign.http.error_messages import message_for, status_for
 from campaign.i18n import format_won
-from campaign.models import Campaign, User
+from campaign.models import Campaign
 from campaign.models.types import utcnow
-from campaign.rules.campaign_spec import SLUG
 from campaign.rules.countdown import Phase, countdown
 from campaign.services import webhooks
 from campaign.services.actions import RecordedAction, record_action
@@ -36,16 +36,11 @@ from campaign.services.progress import (
     recent_activity,
 )
 from campaign.web import rule_text
+from campaign.web.access import signed_in
 from campaign.web.challenge_forms import ActionForm, JoinForm
 from campaign.web.fundraiser import fundraiser_panel_context
-from campaign.web.messages import message_for, status_for
 
 bp = Blueprint("challenges", __name__)
-
-
-def viewer() -> User | None:
-    """The signed-in user, or None for a visitor (services take plain values)."""
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def person_key() -> str:
@@ -53,11 +48,9 @@ def person_key() -> str:
 
 
 def load_campaign(slug: str) -> Campaign:
-    # A malformed slug cannot name a campaign; refusing it here also keeps bytes such as NUL
-    # away from the database driver.
-    if not SLUG.match(slug):
-        raise NotFound()
-    return find_campaign(get_session(), slug, viewer())
+    # A malformed slug names no campaign: services/campaigns.campaign_at refuses it before it
+    # reaches the database driver.
+    return find_campaign(get_session(), slug, signed_in())
 
 
 @bp.app_template_global()
@@ -106,7 +99,7 @@ def _page(
         progress=progress(session, campaign, now),
         countdown=countdown(campaign.status, campaign.starts_at, campaign.ends_at, now),
         activity=recent_activity(session, campaign),
-        mine=contribution(session, campaign, viewer()),
+        mine=contribution(session, campaign, signed_in()),
         rules=rule_text.rules_in_words(campaign),
         last_moment=campaign.ends_at - timedelta(microseconds=1),
         beneficiaries=[
@@ -119,7 +112,7 @@ def _page(
             (action, ActionForm.for_action(action.code, evidence_for.get(action.code, "")))
             for action in campaign.action_types
         ],
-        **fundraiser_panel_context(session, campaign, viewer(), now),
+        **fundraiser_panel_context(session, campaign, signed_in(), now),
     )
     return page, status
 
@@ -155,13 +148,13 @@ def join_challenge(slug: str) -> Response | tuple[str, int]:
     form = JoinForm.for_campaign(campaign)
     session = get_session()
     try:
-        joined = join(session, viewer(), campaign, form.team.data, utcnow())
+        joined = join(session, signed_in(), campaign, form.team.data, utcnow())
     except NotFound:
         raise  # never a page about a campaign the viewer may not see
     except DomainError as exc:
         return _refused(campaign, exc)
     # Actions a partner system reported before this person joined count now.
-    webhooks.credit_pending(session, viewer(), utcnow(), campaign)
+    webhooks.credit_pending(session, signed_in(), utcnow(), campaign)
     session.commit()
     team = campaign.team(form.team.data or "") if campaign.teams else None
     if not joined.created:
@@ -188,7 +181,7 @@ def take_action(slug: str) -> Response | tuple[str, int]:
     try:
         recorded = record_action(
             session,
-            viewer(),
+            signed_in(),
             campaign,
             code,
             evidence,
@@ -256,7 +249,7 @@ def outcome_messages(campaign: Campaign, recorded: RecordedAction) -> list[tuple
 @login_required
 def my_page() -> str:
     session = get_session()
-    user = viewer()
+    user = signed_in()
     assert user is not None
     return render_template(
         "challenges/me.html",

@@ -19,18 +19,18 @@ from wtforms import Field
 
 from campaign.db import get_session
 from campaign.errors import Invalid
-from campaign.models import User
+from campaign.http.error_messages import message_for
 from campaign.models.types import utcnow
 from campaign.rules import proposals as proposal_rules
 from campaign.rules.proposals import ProposalAction
 from campaign.services import proposal_views, proposals
+from campaign.web.access import signed_in
 from campaign.web.crew_forms import (
     EVIDENCE_LABELS,
     KIND_LABELS,
     CommentForm,
     ProposalForm,
 )
-from campaign.web.messages import message_for
 
 bp = Blueprint("crew", __name__, url_prefix="/crew")
 
@@ -50,11 +50,6 @@ def crew_only(view: F) -> F:
         return view(*args, **kwargs)
 
     return login_required(wrapped)  # type: ignore[return-value]
-
-
-def me() -> User:
-    """The signed-in user itself (services take plain objects, not Flask's proxy)."""
-    return current_user._get_current_object()
 
 
 SECTIONS = ("beneficiaries", "action_types", "teams", "milestones")
@@ -79,7 +74,7 @@ def form_context(form: ProposalForm) -> dict[str, Any]:
 @bp.route("/")
 @crew_only
 def index() -> str:
-    overview = proposal_views.crew_overview(get_session(), me())
+    overview = proposal_views.crew_overview(get_session(), signed_in())
     return render_template("crew/index.html", overview=overview, kind_labels=KIND_LABELS)
 
 
@@ -91,9 +86,9 @@ def new_proposal() -> str | Response:
     if form.validate_on_submit():
         now = utcnow()
         try:
-            proposal = proposals.create_draft(session, me(), form.draft(), now)
+            proposal = proposals.create_draft(session, signed_in(), form.draft(), now)
             if _wants_submit():
-                proposals.submit(session, me(), proposal.id, now)
+                proposals.submit(session, signed_in(), proposal.id, now)
         except Invalid as exc:
             session.rollback()
             show_error(form, exc)
@@ -119,8 +114,8 @@ def _submitted_or_saved(status: str) -> str:
 @crew_only
 def proposal(proposal_id: int) -> str:
     session = get_session()
-    found = proposals.find_proposal(session, me(), proposal_id)
-    page = proposal_views.proposal_page(session, me(), found)
+    found = proposals.find_proposal(session, signed_in(), proposal_id)
+    page = proposal_views.proposal_page(session, signed_in(), found)
     return render_template(
         "crew/proposal.html",
         page=page,
@@ -135,8 +130,8 @@ def proposal(proposal_id: int) -> str:
 @crew_only
 def edit_proposal(proposal_id: int) -> str | Response:
     session = get_session()
-    found = proposals.find_proposal(session, me(), proposal_id)
-    proposal_rules.check(ProposalAction.EDIT, found.status, proposals.held_by(me(), found))
+    found = proposals.find_proposal(session, signed_in(), proposal_id)
+    proposal_rules.check(ProposalAction.EDIT, found.status, proposals.held_by(signed_in(), found))
     partners = proposal_views.partner_choices(session)
     form = ProposalForm(partners=partners)
     if not form.is_submitted():
@@ -144,9 +139,9 @@ def edit_proposal(proposal_id: int) -> str | Response:
     elif form.validate():
         now = utcnow()
         try:
-            proposals.update_draft(session, me(), proposal_id, form.draft(), now)
+            proposals.update_draft(session, signed_in(), proposal_id, form.draft(), now)
             if _wants_submit():
-                proposals.submit(session, me(), proposal_id, now)
+                proposals.submit(session, signed_in(), proposal_id, now)
         except Invalid as exc:
             session.rollback()
             show_error(form, exc)
@@ -163,7 +158,7 @@ def _step(proposal_id: int, take: Callable[..., Any], done: str) -> Response:
     (CSRFProtect has checked the form's token before this runs.)"""
     session = get_session()
     try:
-        take(session, me(), proposal_id, utcnow())
+        take(session, signed_in(), proposal_id, utcnow())
     except Invalid as exc:
         session.rollback()
         flash(message_for(exc), "error")
@@ -178,7 +173,7 @@ def _step(proposal_id: int, take: Callable[..., Any], done: str) -> Response:
 def submit(proposal_id: int) -> Response:
     session = get_session()
     try:
-        proposals.submit(session, me(), proposal_id, utcnow())
+        proposals.submit(session, signed_in(), proposal_id, utcnow())
     except Invalid as exc:
         session.rollback()
         flash(message_for(exc), "error")
@@ -205,11 +200,11 @@ def endorse(proposal_id: int) -> Response:
 @crew_only
 def comment(proposal_id: int) -> str | Response:
     session = get_session()
-    found = proposals.find_proposal(session, me(), proposal_id)
+    found = proposals.find_proposal(session, signed_in(), proposal_id)
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            proposals.add_comment(session, me(), proposal_id, form.body.data or "", utcnow())
+            proposals.add_comment(session, signed_in(), proposal_id, form.body.data or "", utcnow())
         except Invalid as exc:
             session.rollback()
             form.body.errors = [*form.body.errors, message_for(exc)]
@@ -218,8 +213,10 @@ def comment(proposal_id: int) -> str | Response:
             flash(_("Your comment is posted."), "success")
             return redirect(url_for("crew.proposal", proposal_id=proposal_id) + "#discussion")
     else:
-        proposal_rules.check(ProposalAction.COMMENT, found.status, proposals.held_by(me(), found))
-    page = proposal_views.proposal_page(session, me(), found)
+        proposal_rules.check(
+            ProposalAction.COMMENT, found.status, proposals.held_by(signed_in(), found)
+        )
+    page = proposal_views.proposal_page(session, signed_in(), found)
     return render_template(
         "crew/proposal.html",
         page=page,

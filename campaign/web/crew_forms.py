@@ -25,10 +25,17 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from campaign.errors import Invalid
 from campaign.rules.campaign_spec import (
+    EMOJI_MAX,
+    LABEL_MAX,
+    SLUG_MAX,
+    TEAM_NAME_MAX,
+    UNIT_NAME_MAX,
     ActionTypeSpec,
     BeneficiarySpec,
     MilestoneSpec,
     TeamSpec,
+    form_values,
+    row_from_form,
 )
 from campaign.rules.matching import MESSAGE_MAX
 from campaign.rules.proposals import (
@@ -124,7 +131,7 @@ class BeneficiaryRow(RowForm):
 
 
 class ActionRow(RowForm):
-    label = StringField(_l("Action"), validators=[Length(max=80)])
+    label = StringField(_l("Action"), validators=[Length(max=LABEL_MAX)])
     worth_won = WholeNumberField(_l("₩ each"))
     worth_stamps = WholeNumberField(_l("Stamps each"))
     daily_cap = WholeNumberField(_l("Per day"))
@@ -138,14 +145,14 @@ class ActionRow(RowForm):
 
 
 class TeamRow(RowForm):
-    name = StringField(_l("Team"), validators=[Length(max=60)])
-    emoji = StringField(_l("Emoji"), validators=[Length(max=8)])
+    name = StringField(_l("Team"), validators=[Length(max=TEAM_NAME_MAX)])
+    emoji = StringField(_l("Emoji"), validators=[Length(max=EMOJI_MAX)])
 
 
 class MilestoneRow(RowForm):
     threshold = WholeNumberField(_l("Actions"))
     amount_won = WholeNumberField(_l("₩ unlocked"))
-    label = StringField(_l("Label"), validators=[Length(max=80)])
+    label = StringField(_l("Label"), validators=[Length(max=LABEL_MAX)])
 
 
 def _used(*values: Any) -> bool:
@@ -166,7 +173,7 @@ class ProposalForm(FlaskForm):
         FormField(BeneficiaryRow), min_entries=BENEFICIARY_ROWS, max_entries=BENEFICIARY_ROWS
     )
     action_types = FieldList(FormField(ActionRow), min_entries=ACTION_ROWS, max_entries=ACTION_ROWS)
-    unit_name = StringField(_l("Impact unit (e.g. tree)"), validators=[Length(max=20)])
+    unit_name = StringField(_l("Impact unit (e.g. tree)"), validators=[Length(max=UNIT_NAME_MAX)])
     stamps_per_unit = WholeNumberField(_l("Stamps per unit"))
     won_per_unit = WholeNumberField(_l("₩ per unit"))
     teams = FieldList(FormField(TeamRow), min_entries=TEAM_ROWS, max_entries=TEAM_ROWS)
@@ -206,26 +213,12 @@ class ProposalForm(FlaskForm):
                 }
                 for b in rules.beneficiaries[:BENEFICIARY_ROWS]
             ],
-            "action_types": [
-                {
-                    "label": a.label,
-                    "worth_won": a.worth_won,
-                    "worth_stamps": a.worth_stamps,
-                    "daily_cap": a.daily_cap,
-                    "total_cap": a.total_cap,
-                    "evidence": a.evidence.value,
-                    "evidence_unique": a.evidence_unique,
-                }
-                for a in rules.action_types[:ACTION_ROWS]
-            ],
+            "action_types": [form_values(a) for a in rules.action_types[:ACTION_ROWS]],
             "unit_name": rules.unit_name,
             "stamps_per_unit": rules.stamps_per_unit,
             "won_per_unit": rules.won_per_unit,
-            "teams": [{"name": t.name, "emoji": t.emoji} for t in rules.teams[:TEAM_ROWS]],
-            "milestones": [
-                {"threshold": m.threshold, "amount_won": m.amount_won, "label": m.label}
-                for m in rules.milestones[:MILESTONE_ROWS]
-            ],
+            "teams": [form_values(t) for t in rules.teams[:TEAM_ROWS]],
+            "milestones": [form_values(m) for m in rules.milestones[:MILESTONE_ROWS]],
             "purse_won": rules.purse_won,
             "match_percent": rules.match_percent,
             "match_per_person_won": rules.match_per_person_won,
@@ -243,7 +236,7 @@ class ProposalForm(FlaskForm):
             if name:
                 code = f"t{len(teams) + 1}"
                 team_codes[str(slot)] = code
-                teams.append(TeamSpec(code, name, (row.form.emoji.data or "").strip()))
+                teams.append(row_from_form(TeamSpec, row.form.data, code=code))
             elif (row.form.emoji.data or "").strip():
                 raise Invalid("teams", "row_incomplete")
         beneficiaries = []
@@ -270,18 +263,7 @@ class ProposalForm(FlaskForm):
                 if _used(f.worth_won.data, f.worth_stamps.data, f.daily_cap.data, f.total_cap.data):
                     raise Invalid("action_types", "row_incomplete")
                 continue
-            actions.append(
-                ActionTypeSpec(
-                    code=f"a{len(actions) + 1}",
-                    label=label,
-                    worth_won=f.worth_won.data or 0,
-                    worth_stamps=f.worth_stamps.data or 0,
-                    daily_cap=f.daily_cap.data,
-                    total_cap=f.total_cap.data,
-                    evidence=Evidence(f.evidence.data or Evidence.NONE.value),
-                    evidence_unique=bool(f.evidence_unique.data),
-                )
-            )
+            actions.append(row_from_form(ActionTypeSpec, f.data, code=f"a{len(actions) + 1}"))
         milestones = []
         for row in self.milestones:
             f = row.form
@@ -289,9 +271,7 @@ class ProposalForm(FlaskForm):
                 if _used(f.amount_won.data, (f.label.data or "").strip()):
                     raise Invalid("milestones", "row_incomplete")
                 continue
-            milestones.append(
-                MilestoneSpec(f.threshold.data, f.amount_won.data or 0, f.label.data or "")
-            )
+            milestones.append(row_from_form(MilestoneSpec, f.data))
         return ProposalDraft(
             title=self.title.data or "",
             kind=CampaignKind(self.kind.data),
@@ -318,7 +298,7 @@ class ProposalForm(FlaskForm):
 
 class ApproveForm(ProposalForm):
     slug = StringField(
-        _l("Address of the campaign (/c/…)"), validators=[DataRequired(), Length(max=80)]
+        _l("Address of the campaign (/c/…)"), validators=[DataRequired(), Length(max=SLUG_MAX)]
     )
     note = TextAreaField(_l("Note to the author (optional)"), validators=[Length(max=REASON_MAX)])
 

@@ -25,15 +25,15 @@ from campaign.errors import (
     Invalid,
 )
 from campaign.extensions import limiter
+from campaign.http.error_messages import message_for
 from campaign.i18n import format_won
 from campaign.models import Campaign, CampaignKind, Pledge, User
 from campaign.models.types import utcnow
-from campaign.rules.campaign_spec import SLUG
 from campaign.rules.matching import GIFT_MAX_WON, GIFT_MIN_WON, QUICK_PICKS_WON
 from campaign.services import fundraising, receipts
 from campaign.services.campaigns import find_campaign
+from campaign.web.access import signed_in
 from campaign.web.crew_forms import GiftForm, ReceiptForm
-from campaign.web.messages import message_for
 from campaign.web.redirects import safe_next
 
 bp = Blueprint("fundraiser", __name__)
@@ -46,10 +46,6 @@ RETRYABLE = (Invalid, CampaignClosed, CampaignNotOpen, IdempotencyKeyReused)
 def _giver_key() -> str:
     """Rate limits count per person, not per address (an office shares one address)."""
     return f"user:{current_user.id}"
-
-
-def _viewer() -> User | None:
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def fundraiser_panel_context(
@@ -78,9 +74,7 @@ def fundraiser_panel_context(
 
 
 def _fundraiser(session: Session, slug: str) -> Campaign:
-    if not SLUG.match(slug):  # also keeps bytes such as NUL away from the database driver
-        abort(404)
-    campaign = find_campaign(session, slug, _viewer())
+    campaign = find_campaign(session, slug, signed_in())
     if campaign.kind != CampaignKind.FUNDRAISER:
         abort(404)
     return campaign
@@ -97,7 +91,7 @@ def gifts_page(slug: str) -> str:
     return render_template(
         "fundraiser/page.html",
         campaign=campaign,
-        **fundraiser_panel_context(session, campaign, _viewer(), utcnow()),
+        **fundraiser_panel_context(session, campaign, signed_in(), utcnow()),
     )
 
 
@@ -120,7 +114,7 @@ def give(slug: str) -> Response:
     try:
         result = fundraising.pledge_gift(
             session,
-            _viewer(),
+            signed_in(),
             campaign,
             amount,
             bool(form.anonymous.data),
@@ -165,7 +159,7 @@ def ask_for_receipt(slug: str) -> Response:
     session = get_session()
     campaign = _fundraiser(session, slug)
     if request.form.get("withdraw"):
-        if receipts.withdraw_receipt(session, _viewer(), campaign):
+        if receipts.withdraw_receipt(session, signed_in(), campaign):
             session.commit()
             flash(
                 _("Your receipt request is withdrawn; the charity will not get your details."),
@@ -178,7 +172,7 @@ def ask_for_receipt(slug: str) -> Response:
             raise Invalid("legal_name", "too_long", max=60)
         receipts.request_receipt(
             session,
-            _viewer(),
+            signed_in(),
             campaign,
             legal_name=form.legal_name.data or "",
             share_email=bool(form.share_email.data),
@@ -203,7 +197,7 @@ def cancel(slug: str, pledge_id: int) -> Response:
     if gift is None or gift.campaign_id != campaign.id:
         abort(404)
     try:
-        cancelled = fundraising.cancel_gift(session, _viewer(), pledge_id, utcnow())
+        cancelled = fundraising.cancel_gift(session, signed_in(), pledge_id, utcnow())
     except (CampaignClosed, CampaignNotOpen) as exc:
         session.rollback()
         flash(message_for(exc), "error")

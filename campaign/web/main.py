@@ -11,7 +11,7 @@ from campaign.db import database, get_session
 from campaign.i18n import LANG_COOKIE, LANGUAGES
 from campaign.models.types import utcnow
 from campaign.services.progress import campaign_cards
-from campaign.web.challenges import viewer
+from campaign.web.access import signed_in
 from campaign.web.redirects import safe_next
 
 bp = Blueprint("main", __name__)
@@ -27,8 +27,8 @@ def home() -> str:
     now = utcnow()
     return render_template(
         "main/home.html",
-        cards=campaign_cards(session, viewer(), now),
-        finished=campaign_cards(session, viewer(), now, finished=True, limit=FINISHED_ON_HOME),
+        cards=campaign_cards(session, signed_in(), now),
+        finished=campaign_cards(session, signed_in(), now, finished=True, limit=FINISHED_ON_HOME),
     )
 
 

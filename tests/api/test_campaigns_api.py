@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from campaign.db import database
+from campaign.errors import ConcurrentReplay
 from campaign.models import (
     Action,
     Campaign,
@@ -27,7 +28,7 @@ from campaign.rules.calendar import end_bound, kst_day
 from campaign.rules.campaign_spec import BeneficiarySpec, MilestoneSpec, TeamSpec
 from campaign.services import counters
 from campaign.services.accounts import issue_api_token, revoke_api_token
-from campaign.services.actions import ConcurrentReplay, record_action
+from campaign.services.actions import record_action
 from campaign.services.participation import join
 from tests.factories import action, make_campaign, make_partner, make_user
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from campaign.errors import Invalid
+from campaign.rules import campaign_spec as spec_rules
 from campaign.rules.campaign_spec import (
     MAX_WON,
     ActionTypeSpec,
@@ -144,3 +146,59 @@ def test_each_broken_rule_names_its_field_and_reason(
     with pytest.raises(Invalid) as raised:
         validate(spec)
     assert (raised.value.field, raised.value.reason) == (field, reason)
+
+
+# --- One field list: checks and conversions derived from it ----------------------------------
+
+ROWS = [
+    spec_rules.ActionTypeSpec(
+        "edoc", "전자고지", 1000, 2, 1, 5, Evidence.REQUIRED, evidence_unique=True
+    ),
+    spec_rules.TeamSpec("dog", "멍멍", "🐶"),
+    spec_rules.MilestoneSpec(100, 50_000, "첫 100번"),
+    spec_rules.BeneficiarySpec(7, 3, "dog"),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: type(row).__name__)
+def test_a_row_survives_json_model_and_form(row: spec_rules.Row) -> None:
+    cls = type(row)
+    assert spec_rules.row_from_json(cls, spec_rules.row_json(row)) == row
+    if cls is not spec_rules.BeneficiarySpec:  # it stores a team id, not a code
+        model = SimpleNamespace(**spec_rules.row_values(row))
+        assert spec_rules.row_from_model(cls, model) == row
+        generated = {"code": row.code} if hasattr(row, "code") else {}
+        form = spec_rules.form_values(row)
+        assert "code" not in form
+        assert spec_rules.row_from_form(cls, form, **generated) == row
+
+
+def test_json_keys_and_values_are_the_api_shape() -> None:
+    action, _team, _milestone, beneficiary = ROWS
+    assert spec_rules.row_json(action)["evidence"] == "required"
+    assert spec_rules.row_json(beneficiary) == {"partner_id": 7, "share": 3, "team": "dog"}
+
+
+def test_empty_form_inputs_take_the_defaults() -> None:
+    posted = {"label": "  종이 끊기 ", "worth_won": None, "evidence": "", "daily_cap": None}
+    row = spec_rules.row_from_form(spec_rules.ActionTypeSpec, posted, code="a1")
+    assert row == spec_rules.ActionTypeSpec("a1", "종이 끊기")
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (spec_rules.ActionTypeSpec("a1", "가" * (spec_rules.LABEL_MAX + 1)), "too_long"),
+        (spec_rules.ActionTypeSpec("a1", ""), "required"),
+        (spec_rules.ActionTypeSpec("A 1", "x"), "code_format"),
+        (spec_rules.ActionTypeSpec("a1", "x", daily_cap=0), "out_of_range"),
+        (spec_rules.TeamSpec("t1", "x", "e" * (spec_rules.EMOJI_MAX + 1)), "too_long"),
+        (spec_rules.MilestoneSpec(0, 1), "out_of_range"),
+        (spec_rules.BeneficiarySpec(1, spec_rules.SHARE_MAX + 1), "out_of_range"),
+    ],
+)
+def test_check_row_holds_each_field_to_its_named_limit(row: spec_rules.Row, reason: str) -> None:
+    with pytest.raises(Invalid) as caught:
+        spec_rules.check_row(row, "rows")
+    assert (caught.value.field, caught.value.reason) == ("rows", reason)
+    spec_rules.check_row(ROWS[0], "rows")  # a good row passes

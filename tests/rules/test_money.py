@@ -1,4 +1,4 @@
-"""Integer won: largest-remainder splits and purse clamps."""
+"""Integer won: largest-remainder splits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaign.rules.money import allocate, clamp_grant
+from campaign.rules.money import allocate
 
 
 @pytest.mark.parametrize(
@@ -52,23 +52,3 @@ def test_allocate_parts_always_sum_exactly_and_stay_within_one_won(
     for part, share in zip(parts, shares, strict=True):
         assert abs(part * whole - total * share) < whole  # |part - exact| < 1 won
     assert allocate(total, shares) == parts  # deterministic
-
-
-@pytest.mark.parametrize(
-    ("due", "remaining", "granted"),
-    [
-        (100, None, 100),  # no cap: the rules decide
-        (100, 1_000, 100),
-        (100, 100, 100),  # exactly what is left
-        (100, 99, 99),  # one short: a partial grant
-        (100, 1, 1),
-        (100, 0, 0),
-        (100, -5, 0),  # never negative, whatever the caller passes
-        (0, 1_000, 0),
-        (0, None, 0),
-        (-1, None, 0),
-        (-1, 50, 0),
-    ],
-)
-def test_clamp_grant(due: int, remaining: int | None, granted: int) -> None:
-    assert clamp_grant(due, remaining) == granted

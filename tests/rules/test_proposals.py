@@ -25,8 +25,8 @@ from campaign.rules.proposals import (
     can_see,
     capacities,
     check,
+    clean_comment,
     clean_draft,
-    clean_text,
     rules_from_json,
     rules_to_json,
     to_spec,
@@ -343,11 +343,11 @@ def test_details_of_an_unknown_shape_are_refused(data: object) -> None:
     [("  좋아요!\n함께해요  ", "좋아요!\n함께해요"), ("a\tb", "a\tb")],
 )
 def test_comments_keep_their_lines(raw: str, result: str) -> None:
-    assert clean_text(raw, "body", 2000) == result
+    assert clean_comment(raw, "body", 2000) == result
 
 
 @pytest.mark.parametrize(("raw", "reason"), [("   ", "required"), ("a\x00", "bad_characters")])
 def test_bad_comments_are_refused(raw: str, reason: str) -> None:
     with pytest.raises(Invalid) as caught:
-        clean_text(raw, "body", 2000)
+        clean_comment(raw, "body", 2000)
     assert caught.value.reason == reason

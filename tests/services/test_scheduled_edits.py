@@ -19,6 +19,7 @@ from campaign.models import (
     Role,
 )
 from campaign.rules.calendar import end_bound, kst_day, start_of_day
+from campaign.rules.campaign_spec import LONGEST_RUN
 from campaign.services import scheduled_edits
 from tests.factories import DAY, NOW, make_fundraiser, make_proposal, make_user
 
@@ -140,6 +141,12 @@ def test_only_admins_edit(session: Session) -> None:
         ({"purse_won": -1}, "purse_won", "out_of_range"),
         ({"match_percent": 5000}, "match_percent", "out_of_range"),
         ({"story": "가" * 5001}, "story", "too_long"),
+        (
+            {"starts_on": TODAY + timedelta(days=733), "ends_on": TODAY + timedelta(days=733)},
+            "starts_on",
+            "date_far",
+        ),
+        ({"ends_on": TODAY + timedelta(days=3 + 367)}, "ends_on", "run_too_long"),
     ],
 )
 def test_bad_details_change_nothing(
@@ -153,3 +160,17 @@ def test_bad_details_change_nothing(
     assert (caught.value.field, caught.value.reason) == (field, reason)
     assert campaign.goal_won == 110_000_000 and campaign.purse_won == 50_000_000
     assert session.scalars(select(AuditEntry)).all() == []
+
+
+def test_an_edit_cannot_make_a_campaign_run_longer_than_a_proposal_may(session: Session) -> None:
+    """The admin's edit passes the proposal's date rules (rules/campaign_spec.check_days)."""
+    admin = make_user(session, role=Role.ADMIN)
+    campaign = scheduled(session)
+    first = TODAY + timedelta(days=3)
+    longest = dataclasses.replace(scheduled_edits.details_of(campaign), ends_on=first + LONGEST_RUN)
+    assert scheduled_edits.edit_scheduled_campaign(session, admin, campaign, longest, None, NOW)
+    too_long = dataclasses.replace(longest, ends_on=first + LONGEST_RUN + timedelta(days=1))
+    with pytest.raises(Invalid) as caught:
+        scheduled_edits.edit_scheduled_campaign(session, admin, campaign, too_long, None, NOW)
+    assert (caught.value.field, caught.value.reason) == ("ends_on", "run_too_long")
+    assert campaign.ends_at == end_bound(first + LONGEST_RUN)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.errors import DomainError
+from campaign.http.error_messages import status_for
 from campaign.models import (
     Action,
     Campaign,
@@ -29,7 +30,6 @@ from campaign.rules.states import Evidence
 from campaign.services import accounts, integrations
 from campaign.services.participation import join
 from campaign.services.webhooks import HookAnswer, credit_pending, receive_event
-from campaign.web.messages import status_for
 from tests.factories import DAY, NOW, action, make_campaign, make_integration, make_user
 
 EDOC = action(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from campaign.db import database
 from campaign.models import Campaign, CampaignKind, Role
 from campaign.services import audit
-from campaign.services.audit_log import AuditFilter, browse, describe_changes
+from campaign.services.audit_browse import AuditFilter, browse, describe_changes
 from tests.factories import NOW, make_user
 from tests.web.helpers import AuthActions, text
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from campaign.db import database
+from campaign.errors import ConcurrentReplay
 from campaign.models import (
     Action,
     Campaign,
@@ -29,7 +30,7 @@ from campaign.models import (
 from campaign.rules.calendar import end_bound, kst_day
 from campaign.rules.campaign_spec import BeneficiarySpec, MilestoneSpec
 from campaign.services import counters
-from campaign.services.actions import ConcurrentReplay, record_action
+from campaign.services.actions import record_action
 from campaign.services.participation import join
 from tests.factories import PASSWORD, action, make_campaign, make_partner, make_user
 from tests.web.helpers import AuthActions, text

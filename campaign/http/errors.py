@@ -1,4 +1,6 @@
-"""Error pages in the reader's language, or JSON for programs: {"error": {"code", "message"}}."""
+"""Error pages in the reader's language, or JSON for programs: {"error": {"code", "message"}},
+plus "field" and "reason" for an Invalid (and "cap" and "limit" for a reached cap). The one
+error answer of the site and the API: both register nothing of their own."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from campaign.errors import DomainError
-from campaign.web.messages import message_for, status_for
+from campaign.errors import CapReached, DomainError, Invalid
+from campaign.http.error_messages import message_for
 
 HTTP_CODES = {
     400: ("bad_request", lazy_gettext("The request could not be understood.")),
@@ -63,8 +65,23 @@ def _csrf_error(_exc: CSRFError) -> Any:
     )
 
 
+def details(exc: DomainError) -> dict[str, Any]:
+    """What a program needs to react, beyond the code: the field and rule of an Invalid, the
+    kind and size of a reached cap."""
+    if isinstance(exc, Invalid):
+        return {"field": exc.field, "reason": exc.reason}
+    if isinstance(exc, CapReached):
+        return {"cap": exc.params.get("cap"), "limit": exc.params.get("limit")}
+    return {}
+
+
+def domain_error_response(exc: DomainError, status: int | None = None) -> tuple[Response, int]:
+    """The answer to ``exc``: its own status (unless ``status`` says otherwise) and message."""
+    return error_response(status or exc.status, exc.code, message_for(exc), **details(exc))
+
+
 def _domain_error(exc: DomainError) -> Any:
-    return error_response(status_for(exc), exc.code, message_for(exc))
+    return domain_error_response(exc)
 
 
 def init_app(app: Flask) -> None:

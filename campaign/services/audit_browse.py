@@ -1,4 +1,4 @@
-"""Reading the audit trail: filtered, newest first, a page at a time."""
+"""Reading the audit trail (services/audit.py writes it): filtered, newest first, by page."""
 
 from __future__ import annotations
 
