@@ -15,7 +15,7 @@ from flask import Flask
 from campaign import cli, db, i18n
 from campaign.api import register_api
 from campaign.config import load_settings
-from campaign.web import register_web
+from campaign.web import register_web, security
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,5 +37,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     register_web(app)
     register_api(app)
+    security.init_app(app)
     cli.init_app(app)
     return app
