@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext
 
@@ -75,9 +75,23 @@ def refuse_deep_json() -> Any:
     return None
 
 
+def bar_width(percent: float | None) -> int:
+    """A progress bar's width as a whole percent 0–100, for the bar-N classes in app.css (the
+    policy allows no style attribute)."""
+    return max(0, min(100, round(percent or 0)))
+
+
+def _signed_in() -> bool:
+    # Flask-Login keeps the user id in the session; reading it costs no database query.
+    return bool(request.authorization) or "_user_id" in session
+
+
 def add_security_headers(response: Response, *, production: bool) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if "Cache-Control" not in response.headers and _signed_in():
+        # A signed-in page shows who is signed in, and often more (tokens, emails, gifts).
+        response.headers["Cache-Control"] = "no-store"
     if production:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     if response.status_code not in RETRY_STATUSES:
@@ -89,6 +103,7 @@ def add_security_headers(response: Response, *, production: bool) -> Response:
 
 def init_app(app: Flask) -> None:
     app.json = GuardedJSONProvider(app)
+    app.jinja_env.filters["bar_width"] = bar_width
     app.before_request(refuse_deep_json)
     production = app.config.get("CAMPAIGN_ENV") == "production"
 
