@@ -128,3 +128,9 @@ class AlreadyEndorsed(DomainError):
     """A crew member endorses a proposal once."""
 
     code = "already_endorsed"
+
+
+class JsonTooDeep(DomainError):
+    """A JSON body nested deeper than the guard allows (``max``), refused before parsing."""
+
+    code = "json_too_deep"

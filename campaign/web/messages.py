@@ -31,6 +31,7 @@ STATUS = {
     "unknown_event_type": 422,
     "event_id_reused": 422,
     "already_endorsed": 409,
+    "json_too_deep": 400,
 }
 
 MESSAGES = {
@@ -66,6 +67,7 @@ MESSAGES = {
     "unknown_event_type": lazy_gettext("This integration does not send events of this type."),
     "event_id_reused": lazy_gettext("This event id was already used for a different event."),
     "already_endorsed": lazy_gettext("You have already endorsed this proposal."),
+    "json_too_deep": lazy_gettext("The JSON nests too deeply or leaves a bracket open."),
 }
 
 INVALID_REASONS = {

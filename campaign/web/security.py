@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import Flask, Response, request, session
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import lazy_gettext
 
+from campaign.errors import JsonTooDeep
 from campaign.rules.json_depth import nests_deeper_than
-from campaign.web.errors import RETRY_AFTER_SECONDS, error_response
+from campaign.web.errors import RETRY_AFTER_SECONDS
 
 # Real bodies nest two or three levels (an object of strings, a list of rows).
 MAX_JSON_DEPTH = 32
@@ -67,11 +67,7 @@ def refuse_deep_json() -> Any:
     if not (request.is_json or request.path.startswith("/api/")):
         return None
     if nests_deeper_than(request.get_data(cache=True), MAX_JSON_DEPTH):
-        message = lazy_gettext(
-            "The JSON nests deeper than %(max)s levels or leaves a bracket open.",
-            max=MAX_JSON_DEPTH,
-        )
-        return error_response(400, "json_too_deep", str(message), max=MAX_JSON_DEPTH)
+        raise JsonTooDeep(max=MAX_JSON_DEPTH)
     return None
 
 
