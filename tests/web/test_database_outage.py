@@ -6,12 +6,10 @@ connection and refuses new ones, as a database restart or a network fault would.
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import threading
 import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -24,66 +22,9 @@ from campaign.services.reconcile import reconcile
 from tests import conftest
 from tests.databases import empty_all_tables
 from tests.factories import PASSWORD, action, make_campaign, make_user
+from tests.faults import CuttableProxy, through
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]  # about 10 s
-
-
-class CuttableProxy:
-    """Forwards 127.0.0.1:<port> to the database until cut; restore listens on the same port."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = 0
-        self._lock = threading.Lock()
-        self._sockets: set[socket.socket] = set()
-        self._listener: socket.socket | None = None
-
-    def start(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self.port = listener.getsockname()[1]
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return  # cut
-            upstream = socket.create_connection(self.target)
-            with self._lock:
-                self._sockets |= {client, upstream}
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while chunk := source.recv(65536):
-                sink.sendall(chunk)
-        except OSError:
-            pass
-        for s in (source, sink):
-            self._close(s)
-
-    def _close(self, s: socket.socket) -> None:
-        with self._lock:
-            self._sockets.discard(s)
-        with contextlib.suppress(OSError):
-            s.shutdown(socket.SHUT_RDWR)
-        s.close()
-
-    def cut(self) -> None:
-        assert self._listener is not None
-        self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() (close alone does not)
-        self._listener.close()
-        self._listener = None
-        with self._lock:
-            open_sockets = list(self._sockets)
-        for s in open_sockets:
-            self._close(s)
 
 
 @pytest.fixture
@@ -98,14 +39,8 @@ def proxy(pg: tuple[str, Engine]) -> Iterator[CuttableProxy]:
     running = CuttableProxy((parts.hostname or "127.0.0.1", parts.port or 5432))
     running.start()
     yield running
-    if running._listener is not None:
+    if not running.cut_off:
         running.cut()
-
-
-def _through(url: str, port: int) -> str:
-    parts = urlsplit(url)
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{port}"))
 
 
 WORKERS = 3
@@ -169,7 +104,7 @@ def test_cut_database_is_a_503_then_recovers(pg: tuple[str, Engine], proxy: Cutt
         slug, email = campaign.slug, user.email
         session.commit()
     app: Flask = create_app(
-        conftest.test_config(_through(url, proxy.port), PROPAGATE_EXCEPTIONS=False)
+        conftest.test_config(through(url, proxy.port), PROPAGATE_EXCEPTIONS=False)
     )
     client = app.test_client()
     try:
