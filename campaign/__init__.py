@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from campaign import cli, db, i18n, observability
 from campaign.api import register_api
 from campaign.config import load_settings
+from campaign.http import security
 from campaign.package_data import data_path
 from campaign.web import register_web
 
@@ -46,5 +47,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     observability.init_app(app)
     register_web(app)
     register_api(app)
+    security.init_app(app)
     cli.init_app(app)
     return app

@@ -29,6 +29,8 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BEGIN = "sqlite_begin"
+CONNECT_TIMEOUT_SECONDS = 5
+POOL_TIMEOUT_SECONDS = 10
 
 
 class Base(DeclarativeBase):
@@ -67,6 +69,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    # pool_pre_ping replaces a pooled connection that died (a database restart); a connection
+    # that breaks mid-request is invalidated by SQLAlchemy and never returns to the pool. Bounded
+    # waits turn an unreachable database into a prompt 503 instead of a hung worker.
+    kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    kwargs.setdefault("pool_timeout", POOL_TIMEOUT_SECONDS)
     engine = create_engine(url, pool_pre_ping=True, **kwargs)
     # A child process must open its own connections; sharing a socket with the parent
     # interleaves two conversations on one connection.

@@ -292,3 +292,11 @@ class AlreadyEndorsed(DomainError):
     code = "already_endorsed"
     status = 409
     message = _("You have already endorsed this proposal.")
+
+
+class JsonTooDeep(DomainError):
+    """A JSON body nested deeper than the guard allows (``max``), refused before parsing."""
+
+    code = "json_too_deep"
+    status = 400
+    message = _("The JSON nests too deeply or leaves a bracket open.")

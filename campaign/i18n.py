@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.numbers import format_decimal
-from flask import Flask, request
+from flask import Flask, Response, current_app, request
 from flask_babel import get_locale
 
 from campaign.extensions import babel
@@ -13,6 +13,19 @@ from campaign.rules.calendar import KST, last_day
 
 LANGUAGES = ("ko", "en")
 LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def remember_language(response: Response, code: str) -> None:
+    """Set the language cookie, Secure wherever the session cookie is (production)."""
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=LANG_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
 
 
 def select_locale() -> str:

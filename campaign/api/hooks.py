@@ -43,6 +43,7 @@ def _integration_and_address() -> str:
     },
     errors=(
         "malformed_json",
+        "json_too_deep",
         "bad_signature",
         "stale_signature",
         "unknown_integration",

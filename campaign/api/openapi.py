@@ -50,7 +50,13 @@ PARTNER = ("partnerToken",)
 SIGNED = ("webhookSignature",)
 
 # Error codes most operations share.
-JSON_BODY = ("bad_request", "payload_too_large", "unsupported_media_type", "invalid")
+JSON_BODY = (
+    "bad_request",
+    "json_too_deep",
+    "payload_too_large",
+    "unsupported_media_type",
+    "invalid",
+)
 RATE_LIMITED = ("rate_limited",)
 NEEDS_TOKEN = ("unauthorized",)
 

@@ -19,7 +19,9 @@ NUMBER_KINDS = ("won", "int")
 
 # A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR, may
 # drop the character and read what follows as one). See OWASP "CSV Injection".
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Their full-width forms too (U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠): some spreadsheets
+# fold them to the ASCII ones when reading a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 # Excel's limits on a worksheet's name; the JSON writer uses the same titles as keys.
 TITLE_MAX = 31

@@ -11,9 +11,11 @@ def attachment(exported: ExportFile) -> Response:
     """The export as an attachment, with its SHA-256 (as recorded) in ``X-Content-SHA256``."""
     return Response(
         exported.data,
-        mimetype=exported.media_type,
+        content_type=exported.media_type,  # mimetype= would add a second "; charset=utf-8"
         headers={
             "Content-Disposition": f'attachment; filename="{exported.filename}"',
             "X-Content-SHA256": exported.record.sha256,
+            # Settlement exports carry donors' names and contacts: no cache keeps a copy.
+            "Cache-Control": "no-store",
         },
     )

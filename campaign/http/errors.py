@@ -4,15 +4,34 @@ error answer of the site and the API: both register nothing of their own."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+import psycopg
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import lazy_gettext
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from campaign.errors import CapReached, DomainError, Invalid
 from campaign.http.error_messages import message_for
+
+log = logging.getLogger(__name__)
+
+# The database cannot be reached, dropped the connection or did not answer in time. Each is
+# worth trying again in a moment; none is the client's fault or a bug to trace.
+# (sqlalchemy.exc.TimeoutError is the pool's: every connection busy for pool_timeout.)
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+RETRY_AFTER_SECONDS = 5
 
 HTTP_CODES = {
     400: ("bad_request", lazy_gettext("The request could not be understood.")),
@@ -26,6 +45,10 @@ HTTP_CODES = {
     422: ("unprocessable", lazy_gettext("The request was understood but is not valid.")),
     429: ("rate_limited", lazy_gettext("Too many requests. Wait a moment and try again.")),
     500: ("internal_error", lazy_gettext("Something went wrong on our side. Please try again.")),
+    503: (
+        "service_unavailable",
+        lazy_gettext("We cannot reach our database right now. Please try again in a moment."),
+    ),
 }
 
 
@@ -84,7 +107,30 @@ def _domain_error(exc: DomainError) -> Any:
     return domain_error_response(exc)
 
 
+def _database_unavailable(exc: Exception) -> Any:
+    """503 with Retry-After, and the request's session thrown away: SQLAlchemy has already
+    invalidated a connection that dropped, and pool_pre_ping replaces the others, so the next
+    request reconnects by itself once the database is back."""
+    original = getattr(exc, "orig", None) or exc
+    log.warning("database unavailable: %s", type(original).__name__)
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.close()
+        except sa_exc.SQLAlchemyError:  # the connection is gone; nothing is left to release
+            log.debug("closing the session after a database fault failed", exc_info=True)
+    # The page must not ask the database again (the user's name, their badges): show it as to
+    # a visitor.
+    g._login_user = AnonymousUserMixin()
+    code, message = HTTP_CODES[503]
+    response, status = error_response(503, code, str(message))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, status
+
+
 def init_app(app: Flask) -> None:
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, _database_unavailable)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)

@@ -8,6 +8,9 @@ import unicodedata
 from campaign.errors import Invalid
 
 LINE_BREAKS = "\n\r\t"
+# Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what a reader
+# sees ("77-LLIB" shown for "BILL-77"). clean_text refuses them with every other control.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def clean_text(

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from campaign.db import database, get_session
-from campaign.i18n import LANG_COOKIE, LANGUAGES
+from campaign.i18n import LANGUAGES, remember_language
 from campaign.models.types import utcnow
 from campaign.services.progress import campaign_cards
 from campaign.web.access import signed_in
@@ -16,7 +16,6 @@ from campaign.web.redirects import safe_next
 
 bp = Blueprint("main", __name__)
 
-ONE_YEAR = 365 * 24 * 3600
 FINISHED_ON_HOME = 6
 
 
@@ -37,7 +36,7 @@ def set_language(code: str) -> Response:
     """Remember the reader's language in a cookie and go back where they were."""
     response = make_response(redirect(safe_next(request.args.get("next"), url_for("main.home"))))
     if code in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="Lax")
+        remember_language(response, code)
     return response
 
 

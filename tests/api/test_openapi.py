@@ -148,7 +148,7 @@ def test_the_hook_documents_every_refusal(document: dict[str, Any]) -> None:
         for status, r in hook["responses"].items()
         if int(status) >= 400
     }
-    assert codes[400] == {"malformed_json"}
+    assert codes[400] == {"malformed_json", "json_too_deep"}
     assert codes[401] == {"bad_signature", "stale_signature"}
     assert codes[404] == {"unknown_integration"}
     assert {"cap_reached", "duplicate_evidence", "campaign_closed"} <= codes[409]

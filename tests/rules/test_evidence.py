@@ -10,19 +10,25 @@ from campaign.rules.evidence import (
     KEY_MAX,
     clean_evidence,
     clean_idempotency_key,
+    evidence_key,
 )
 from campaign.rules.states import Evidence
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+BILL = evidence_key("BILL-2026-77")
 
 
 @pytest.mark.parametrize(
     ("raw", "rule", "unique", "cleaned"),
     [
-        ("BILL-001", Evidence.REQUIRED, True, ("BILL-001", "bill-001")),
-        ("  bill-001 ", Evidence.REQUIRED, True, ("bill-001", "bill-001")),
-        ("BILL   001", Evidence.REQUIRED, True, ("BILL 001", "bill 001")),  # inner spaces fold
-        ("BILL\t001\n", Evidence.REQUIRED, True, ("BILL 001", "bill 001")),
-        ("Straße 1", Evidence.REQUIRED, True, ("Straße 1", "strasse 1")),  # casefold, not lower
-        ("전자문서-7", Evidence.OPTIONAL, True, ("전자문서-7", "전자문서-7")),
+        ("BILL-001", Evidence.REQUIRED, True, ("BILL-001", "blllool")),
+        ("  bill-001 ", Evidence.REQUIRED, True, ("bill-001", "blllool")),
+        ("BILL   001", Evidence.REQUIRED, True, ("BILL 001", "blllool")),  # inner spaces fold
+        ("BILL\t001\n", Evidence.REQUIRED, True, ("BILL 001", "blllool")),
+        ("Straße 1", Evidence.REQUIRED, True, ("Straße 1", "strassel")),  # casefold, not lower
+        ("전자문서-7", Evidence.OPTIONAL, True, ("전자문서-7", evidence_key("전자문서7"))),
         ("BILL-001", Evidence.REQUIRED, False, ("BILL-001", None)),  # kept, but not unique
         ("BILL-001", Evidence.OPTIONAL, False, ("BILL-001", None)),
         (None, Evidence.OPTIONAL, True, (None, None)),
@@ -32,10 +38,10 @@ from campaign.rules.states import Evidence
         (None, Evidence.NONE, False, (None, None)),
         ("x" * EVIDENCE_MAX, Evidence.REQUIRED, True, ("x" * EVIDENCE_MAX, "x" * EVIDENCE_MAX)),
         # One bill, however it is typed: full-width forms and invisible characters fold away.
-        ("ＢＩＬＬ－００１", Evidence.REQUIRED, True, ("ＢＩＬＬ－００１", "bill-001")),
-        ("BILL\u200b-001", Evidence.REQUIRED, True, ("BILL\u200b-001", "bill-001")),
-        ("\ufeffBILL-001", Evidence.REQUIRED, True, ("\ufeffBILL-001", "bill-001")),
-        ("BILL\u3000001", Evidence.REQUIRED, True, ("BILL 001", "bill 001")),  # ideographic space
+        ("ＢＩＬＬ－００１", Evidence.REQUIRED, True, ("ＢＩＬＬ－００１", "blllool")),
+        ("BILL\u200b-001", Evidence.REQUIRED, True, ("BILL\u200b-001", "blllool")),
+        ("\ufeffBILL-001", Evidence.REQUIRED, True, ("\ufeffBILL-001", "blllool")),
+        ("BILL\u3000001", Evidence.REQUIRED, True, ("BILL 001", "blllool")),  # ideographic space
     ],
 )
 def test_clean_evidence(
@@ -58,6 +64,9 @@ def test_clean_evidence(
         ("bill\x9b31m", Evidence.REQUIRED, "bad_characters"),  # a C1 control (CSI)
         ("\u200b", Evidence.REQUIRED, "evidence_required"),  # nothing visible
         ("㍿" * 60, Evidence.REQUIRED, "too_long"),  # 60 characters, 240 once folded
+        # Bidi controls make a reviewer read another reference than the one stored.
+        *[(f"BILL-{ch}77-2026", Evidence.REQUIRED, "bad_characters") for ch in BIDI],
+        ("-.- / --", Evidence.REQUIRED, "evidence_required"),  # only separators
     ],
 )
 def test_clean_evidence_refuses(raw: str | None, rule: Evidence, reason: str) -> None:
@@ -88,3 +97,31 @@ def test_clean_idempotency_key_refuses(raw: str) -> None:
     with pytest.raises(Invalid) as raised:
         clean_idempotency_key(raw)
     assert (raised.value.field, raised.value.reason) == ("idempotency_key", "key_format")
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "BILL-2026-77",
+        "bill-2026-77",
+        "BILL\u20102026\u201077",  # U+2010 HYPHEN
+        "BILL\u20142026\u201477",  # EM DASH
+        "BILL\u22122026\u221277",  # MINUS SIGN
+        "\u0412ILL-2026-77",  # Cyrillic capital VE
+        "\u0392ILL-2026-77",  # Greek capital BETA
+        "B\u0406LL-2026-77",  # Cyrillic capital BYELORUSSIAN-UKRAINIAN I
+        "BILL-2O26-77",  # letter O for zero
+        "BILL 2026 77",
+        "BILL202677",
+        "BILL_2026.77",
+        "ＢＩＬＬ－２０２６－７７",
+        "  B I L L / 2026 / 77 ",
+    ],
+)
+def test_look_alikes_share_one_key(look_alike: str) -> None:
+    assert clean_evidence(look_alike, Evidence.REQUIRED, True)[1] == BILL
+
+
+@pytest.mark.parametrize("other", ["BILL-2026-78", "BILL-2026-777", "BILK-2026-77", "전자문서-7"])
+def test_other_references_keep_their_own_key(other: str) -> None:
+    assert evidence_key(other) != BILL

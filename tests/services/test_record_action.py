@@ -218,7 +218,7 @@ def test_the_same_evidence_counts_once_case_and_spacing_folded(session: Session)
     user, other = joined(session, campaign), joined(session, campaign)
     first = record(session, user, campaign, "switch", evidence="  BILL-001 ")
     session.commit()
-    assert first.action.evidence == "BILL-001" and first.action.evidence_key == "bill-001"
+    assert first.action.evidence == "BILL-001" and first.action.evidence_key == "blllool"
     for again in ("BILL-001", "bill-001", "  Bill-001\t", "ＢＩＬＬ－００１", "BILL\u200b-001"):
         refused(session, DuplicateEvidence, other, campaign, "switch", again, None, NOW)
         refused(session, DuplicateEvidence, user, campaign, "switch", again, None, NOW)
@@ -226,6 +226,26 @@ def test_the_same_evidence_counts_once_case_and_spacing_folded(session: Session)
     # Evidence that need not be unique may repeat.
     record(session, user, campaign, "note", evidence="BILL-001")
     record(session, other, campaign, "note", evidence="BILL-001")
+    session.commit()
+    assert reconcile(session) == []
+
+
+def test_look_alike_bills_are_duplicates(session: Session) -> None:
+    campaign = make_campaign(
+        session,
+        actions=(
+            action("switch", worth_won=100, evidence=Evidence.REQUIRED, evidence_unique=True),
+        ),
+    )
+    user, other = joined(session, campaign), joined(session, campaign)
+    record(session, user, campaign, "switch", evidence="BILL-2026-77")
+    session.commit()
+    # U+2010 hyphens, a Cyrillic capital VE, spaces for dashes, no dashes at all.
+    for look_alike in ("BILL\u20102026\u201077", "\u0412ILL-2026-77", "BILL 2026 77", "BILL202677"):
+        refused(session, DuplicateEvidence, other, campaign, "switch", look_alike, None, NOW)
+    error = refused(session, Invalid, other, campaign, "switch", "BILL-\u202e77-2026", None, NOW)
+    assert (error.field, error.reason) == ("evidence", "bad_characters")
+    assert record(session, other, campaign, "switch", evidence="BILL-2026-78").won == 100
     session.commit()
     assert reconcile(session) == []
 

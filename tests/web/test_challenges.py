@@ -249,8 +249,8 @@ def test_team_page_shows_the_team_fight(app: Flask, client: FlaskClient) -> None
         slug = campaign.slug
     page = text(client.get(f"/c/{slug}"))
     bar = page.split('class="team-bar"')[1].split("</div>")[0]
-    assert 'data-bar="teams.dog.percent" style="width: 75.0%">🐶' in bar
-    assert 'data-bar="teams.cat.percent" style="width: 25.0%">🐱' in bar
+    assert 'team-0 bar-75" data-bar="teams.dog.percent">🐶' in bar
+    assert 'team-1 bar-25" data-bar="teams.cat.percent">🐱' in bar
     assert 'data-field="teams.dog.actions" data-format="number">3</span>표' in page
     assert "투표 50,000회 달성 시 1,000만원" in page
     assert "투표 1,000,000회 달성 시 2,000만원" in page
