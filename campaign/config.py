@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from campaign import mail
+
 DEV_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 
 
@@ -83,4 +85,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "ACTION_RATE_LIMIT": env.get("ACTION_RATE_LIMIT", "120 per minute"),
         "JOIN_RATE_LIMIT": env.get("JOIN_RATE_LIMIT", "30 per minute"),
         "API_HOOK_RATE_LIMIT": env.get("API_HOOK_RATE_LIMIT", "300 per minute"),
+        # Verification links asked for again, per person.
+        "RESEND_VERIFICATION_LIMIT": env.get("RESEND_VERIFICATION_LIMIT", "3 per hour"),
+        **mail.settings(env, instance_path),
     }

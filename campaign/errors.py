@@ -128,3 +128,16 @@ class AlreadyEndorsed(DomainError):
     """A crew member endorses a proposal once."""
 
     code = "already_endorsed"
+
+
+class LoginLocked(DomainError):
+    """Too many failed log-ins in a row with this address; ``retry_after`` is in seconds."""
+
+    code = "login_locked"
+
+
+class VerificationLinkInvalid(DomainError):
+    """An e-mail verification link that is forged, expired, already used or for an old
+    address."""
+
+    code = "verification_link_invalid"

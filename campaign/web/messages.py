@@ -31,6 +31,8 @@ STATUS = {
     "unknown_event_type": 422,
     "event_id_reused": 422,
     "already_endorsed": 409,
+    "login_locked": 429,
+    "verification_link_invalid": 400,
 }
 
 MESSAGES = {
@@ -66,11 +68,22 @@ MESSAGES = {
     "unknown_event_type": lazy_gettext("This integration does not send events of this type."),
     "event_id_reused": lazy_gettext("This event id was already used for a different event."),
     "already_endorsed": lazy_gettext("You have already endorsed this proposal."),
+    "login_locked": lazy_gettext(
+        "Too many failed log-ins with this address. Wait a few minutes and try again."
+    ),
+    "verification_link_invalid": lazy_gettext(
+        "This link is expired, already used or not valid. Log in and send a new one."
+    ),
 }
 
 INVALID_REASONS = {
     "required": lazy_gettext("This field is required."),
     "email_format": lazy_gettext("Enter a valid email address."),
+    "email_confusable": lazy_gettext(
+        "This address has invisible characters or mixes alphabets (such as Latin and "
+        "Cyrillic). Type it again in one alphabet."
+    ),
+    "own_account": lazy_gettext("You cannot deactivate your own account."),
     "password_short": lazy_gettext("Use at least %(min)s characters."),
     "password_long": lazy_gettext("Use at most %(max)s characters."),
     "password_weak": lazy_gettext("Choose a password that is harder to guess."),
