@@ -41,8 +41,8 @@ def normalize_email(raw: str) -> str:
 # Scripts that are written together (UTS #39 "highly restrictive"): a Korean or Japanese label
 # may mix in Latin letters and Han; any other mix, such as Latin with Cyrillic, is refused.
 _SCRIPT_MIXES = (
-    frozenset({"LATIN", "HANGUL", "CJK"}),
-    frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "HANGUL", "HAN"}),
+    frozenset({"LATIN", "HAN", "HIRAGANA", "KATAKANA"}),
 )
 
 
