@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from campaign import mail
+
 DEV_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 
 
@@ -107,4 +109,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
             env.get("SCHEDULER_STALE_SECONDS")
             or str(3 * int(env.get("SCHEDULER_INTERVAL_SECONDS", "60")))
         ),
+        # Verification links asked for again, per person.
+        "RESEND_VERIFICATION_LIMIT": env.get("RESEND_VERIFICATION_LIMIT", "3 per hour"),
+        **mail.settings(env, instance_path),
     }

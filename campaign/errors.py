@@ -46,6 +46,14 @@ class Reason(enum.StrEnum):
 
     REQUIRED = "required", _("This field is required.")
     EMAIL_FORMAT = "email_format", _("Enter a valid email address.")
+    EMAIL_CONFUSABLE = (
+        "email_confusable",
+        _(
+            "This address has invisible characters or mixes alphabets (such as Latin and "
+            "Cyrillic). Type it again in one alphabet."
+        ),
+    )
+    OWN_ACCOUNT = "own_account", _("You cannot deactivate your own account.")
     PASSWORD_SHORT = "password_short", _("Use at least %(min)s characters.")
     PASSWORD_LONG = "password_long", _("Use at most %(max)s characters.")
     PASSWORD_WEAK = "password_weak", _("Choose a password that is harder to guess.")
@@ -300,3 +308,20 @@ class JsonTooDeep(DomainError):
     code = "json_too_deep"
     status = 400
     message = _("The JSON nests too deeply or leaves a bracket open.")
+
+
+class LoginLocked(DomainError):
+    """Too many failed log-ins in a row with this address; ``retry_after`` is in seconds."""
+
+    code = "login_locked"
+    status = 429
+    message = _("Too many failed log-ins with this address. Wait a few minutes and try again.")
+
+
+class VerificationLinkInvalid(DomainError):
+    """An e-mail verification link that is forged, expired, already used or for an old
+    address."""
+
+    code = "verification_link_invalid"
+    status = 400
+    message = _("This link is expired, already used or not valid. Log in and send a new one.")

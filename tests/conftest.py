@@ -26,6 +26,7 @@ from tests.databases import (
     new_sqlite_url,
     postgres_base_url,
 )
+from tests.mailbox import Mailbox, mail_settings, start_server
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -143,3 +144,29 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def _smtp_server() -> Iterator[tuple[Mailbox, dict[str, object]]]:
+    mailbox = Mailbox()
+    controller = start_server(mailbox)
+    yield mailbox, mail_settings(controller)
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(_smtp_server: tuple[Mailbox, dict[str, object]]) -> Mailbox:
+    """What a real local SMTP server received during this test (``mail_app`` sends there)."""
+    mailbox, _settings = _smtp_server
+    mailbox.messages.clear()
+    return mailbox
+
+
+@pytest.fixture
+def mail_app(
+    make_app: Callable[..., Flask],
+    mailbox: Mailbox,
+    _smtp_server: tuple[Mailbox, dict[str, object]],
+) -> Flask:
+    """The app, sending its mail to the test SMTP server."""
+    return make_app(**_smtp_server[1])

@@ -44,6 +44,7 @@ def make_user(
     name: str | None = None,
     role: Role = Role.USER,
     password: str | None = None,
+    verified: bool = True,
 ) -> User:
     n = next(_numbers)
     user = User(
@@ -52,6 +53,7 @@ def make_user(
         password_hash=_HASH if password is None else hash_password(password),
         role=role,
         created_at=NOW,
+        email_verified_at=NOW if verified else None,
     )
     session.add(user)
     session.flush()

@@ -8,8 +8,8 @@ the route decorator::
         "Sign up",
         tag="accounts",
         request=ref("SignUpRequest"),
-        responses={201: ("The new account.", ref("User"))},
-        errors=(*JSON_BODY, "email_taken", *RATE_LIMITED),
+        responses={202: ("Check your mail.", ref("SignUpAccepted"))},
+        errors=(*JSON_BODY, *RATE_LIMITED),
     )
     def sign_up(): ...
 

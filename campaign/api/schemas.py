@@ -62,14 +62,12 @@ COMPONENTS: dict[str, Schema] = {
             "display_name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX},
         },
     },
-    "User": {
+    "SignUpAccepted": {
         "type": "object",
-        "required": ["id", "email", "display_name", "role"],
+        "required": ["status", "message"],
         "properties": {
-            "id": {"type": "integer"},
-            "email": {"type": "string"},
-            "display_name": {"type": "string"},
-            "role": {"type": "string", "enum": ["user", "crew", "admin"]},
+            "status": {"type": "string", "enum": ["check_your_mail"]},
+            "message": {"type": "string"},
         },
     },
     "TokenRequest": {

@@ -1,6 +1,6 @@
 """All models, so that ``Base.metadata`` is complete once this package is imported."""
 
-from campaign.models.accounts import ApiToken, LoginSession, Notification, User
+from campaign.models.accounts import ApiToken, LoginFailures, LoginSession, Notification, User
 from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import ActionType, Beneficiary, Campaign, Milestone, Team
 from campaign.models.crew import Endorsement, Proposal, ProposalComment, ProposalDecision
@@ -52,6 +52,7 @@ __all__ = [
     "Evidence",
     "ExportRecord",
     "Integration",
+    "LoginFailures",
     "LoginSession",
     "Milestone",
     "Notification",

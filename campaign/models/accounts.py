@@ -23,6 +23,9 @@ class User(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"), default=Role.USER)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the owner proved the mailbox (the link we mailed); None until then. Crew status from
+    # the address's domain and pending partner credit wait for it.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # The log-in session's token, set by the log-in code for Flask-Login; not a column.
     login_token = None
@@ -45,6 +48,22 @@ class User(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
+class LoginFailures(Base):
+    """Failed log-ins in a row for one address (known or not, so the lock tells nothing about
+    which addresses have accounts). A success deletes the row."""
+
+    __tablename__ = "login_failures"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class LoginSession(Base):

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from campaign.errors import BadCredentials, EmailTaken, Invalid, NotFound
-from campaign.models import ApiToken, LoginSession, Role, User
+from campaign.errors import BadCredentials, Invalid, LoginLocked, NotFound
+from campaign.models import ApiToken, LoginFailures, LoginSession, Role, User
 from campaign.rules.accounts import (
+    EMAIL_MAX,
+    FORGET_FAILURES_AFTER,
+    canonical_email,
     check_password,
     clean_display_name,
-    email_domain,
+    lock_after,
     normalize_email,
     storable,
 )
-from campaign.services import audit
+from campaign.services import audit, sql
 from campaign.services.tokens import digest, new_secret
 
 # Checked against when the email is unknown, so a wrong email costs as much time as a wrong
@@ -32,34 +36,37 @@ def hash_password(password: str) -> str:
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == email.strip().lower()))
+    return session.scalar(select(User).where(User.email == canonical_email(email)))
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """``user`` is the new account, or — when ``created`` is False — the account that already
+    has the address (its owner is told by mail; the person signing up is told nothing more)."""
+
+    user: User
+    created: bool
 
 
 def sign_up(
-    session: Session,
-    *,
-    email: str,
-    password: str,
-    display_name: str,
-    crew_domains: tuple[str, ...] = (),
-    now: datetime,
-) -> User:
-    """Create a user. Addresses from a company domain in ``crew_domains`` start as crew.
+    session: Session, *, email: str, password: str, display_name: str, now: datetime
+) -> SignUp:
+    """Create an unverified user with the role ``user``; crew status from the address's domain
+    comes with verification (services.verification).
 
-    Raises Invalid for bad input and EmailTaken when the address is in use (in any case).
+    Raises Invalid for bad input. An address already in use (in any case or width) is not an
+    error: the caller answers the same as for a new account, so sign-up cannot be used to
+    find out who has one. The password is hashed either way, so the time taken tells nothing.
     """
     email = normalize_email(email)
     check_password(password, email)
     name = clean_display_name(display_name)
-    if find_user_by_email(session, email):
-        raise EmailTaken()
-    role = Role.CREW if email_domain(email) in crew_domains else Role.USER
+    password_hash = hash_password(password)
+    existing = find_user_by_email(session, email)
+    if existing is not None:
+        return SignUp(existing, created=False)
     user = User(
-        email=email,
-        display_name=name,
-        password_hash=hash_password(password),
-        role=role,
-        created_at=now,
+        email=email, display_name=name, password_hash=password_hash, role=Role.USER, created_at=now
     )
     try:
         # Inside a savepoint, so a sign-up racing for the same address fails alone and the
@@ -67,24 +74,74 @@ def sign_up(
         with session.begin_nested():
             session.add(user)
             session.flush()
-    except IntegrityError as exc:
-        raise EmailTaken() from exc
-    return user
+    except IntegrityError:
+        existing = find_user_by_email(session, email)
+        if existing is None:
+            raise
+        return SignUp(existing, created=False)
+    return SignUp(user, created=True)
 
 
-def authenticate(session: Session, email: str, password: str) -> User:
-    """The active user with this email and password; BadCredentials otherwise (one error)."""
+def authenticate(session: Session, email: str, password: str, now: datetime) -> User:
+    """The active user with this email and password; BadCredentials otherwise (one error).
+
+    Failures are counted per address, known or not (``rules.accounts.lock_after``): while an
+    address is locked every attempt with it is refused with LoginLocked, before the password
+    is looked at, and does not lengthen the lock. A success forgets the failures. A failure is
+    flushed before BadCredentials is raised: the caller commits it.
+    """
     email, password = email or "", password or ""
     if not (storable(email) and storable(password)):
         # Text no account can have (NUL, lone surrogates): the same answer, and the same work.
         email, password = "", ""
+    key = canonical_email(email)[:EMAIL_MAX]
+    _refuse_while_locked(session, key, now)
     user = find_user_by_email(session, email) if email else None
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
+        _count_failure(session, key, now)
         raise BadCredentials()
     if not check_password_hash(user.password_hash, password) or not user.active:
+        _count_failure(session, key, now)
         raise BadCredentials()
+    session.execute(delete(LoginFailures).where(LoginFailures.email == key))
     return user
+
+
+def _refuse_while_locked(session: Session, key: str, now: datetime) -> None:
+    locked_until = session.scalar(
+        select(LoginFailures.locked_until).where(LoginFailures.email == key)
+    )
+    if locked_until is not None and locked_until > now:
+        raise LoginLocked(retry_after=math.ceil((locked_until - now).total_seconds()))
+
+
+def _count_failure(session: Session, key: str, now: datetime) -> None:
+    """One more failure in a row for ``key`` (one statement, so concurrent guesses all count);
+    failures older than FORGET_FAILURES_AFTER start the count again."""
+    if not key:
+        return
+    table = LoginFailures.__table__
+    failures = session.execute(
+        sql.insert(session, table)
+        .values(email=key, failures=1, last_failed_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.email],
+            set_={
+                "failures": case(
+                    (table.c.last_failed_at < now - FORGET_FAILURES_AFTER, 1),
+                    else_=table.c.failures + 1,
+                ),
+                "last_failed_at": now,
+            },
+        )
+        .returning(table.c.failures)
+    ).scalar_one()
+    lock = lock_after(failures)
+    if lock:
+        session.execute(
+            update(LoginFailures).where(LoginFailures.email == key).values(locked_until=now + lock)
+        )
 
 
 def start_login_session(session: Session, user: User, now: datetime) -> str:
@@ -112,7 +169,8 @@ def end_login_session(session: Session, token: str) -> None:
 
 
 def change_password(session: Session, user: User, *, current: str, new: str, now: datetime) -> str:
-    """Set a new password, end every log-in session of the user, and open a fresh one.
+    """Set a new password, end every log-in session and revoke every API token of the user
+    (whoever knew the old password may have made one), and open a fresh session.
 
     Returns the new session's token.
     """
@@ -120,8 +178,18 @@ def change_password(session: Session, user: User, *, current: str, new: str, now
         raise Invalid("current_password", "wrong_password")
     check_password(new, user.email)
     user.password_hash = hash_password(new)
-    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    sign_out_everywhere(session, user, now)
     return start_login_session(session, user, now)
+
+
+def sign_out_everywhere(session: Session, user: User, now: datetime) -> None:
+    """End every log-in session of ``user`` and revoke every API token they hold."""
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
 
 
 def set_role(session: Session, actor: User, user: User, role: Role, now: datetime) -> None:
@@ -140,6 +208,28 @@ def set_role(session: Session, actor: User, user: User, role: Role, now: datetim
         after={"user": user.email, "role": role.value},
     )
     user.role = role
+    session.flush()
+
+
+def set_active(session: Session, actor: User, user: User, active: bool, now: datetime) -> None:
+    """An admin deactivates or reactivates an account; audited. Deactivating ends the user's
+    log-in sessions and revokes their API tokens at once, so reactivating does not bring old
+    ones back. Admins cannot deactivate themselves."""
+    if user.id == actor.id and not active:
+        raise Invalid("active", "own_account")
+    if user.active == active:
+        return
+    audit.record(
+        session,
+        actor=actor,
+        action="user.active",
+        now=now,
+        before={"user": user.email, "active": user.active},
+        after={"user": user.email, "active": active},
+    )
+    user.active = active
+    if not active:
+        sign_out_everywhere(session, user, now)
     session.flush()
 
 
@@ -204,22 +294,22 @@ def create_or_promote_admin(
     """Make ``email`` an admin, creating the account when it does not exist.
 
     Returns the user and whether it was created. A new account needs a password.
+    The operator vouches for the address, so the admin counts as verified.
     """
     email = normalize_email(email)
     user = find_user_by_email(session, email)
+    created = user is None
     if user is None:
         if password is None:
             raise Invalid("password", "required")
         user = sign_up(
             session, email=email, password=password, display_name=email.split("@")[0], now=now
-        )
-        user.role = Role.ADMIN
-        session.flush()
-        return user, True
-    user.role = Role.ADMIN
-    if password:
+        ).user
+    elif password:
         check_password(password, email)
         user.password_hash = hash_password(password)
-        session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+        sign_out_everywhere(session, user, now)
+    user.role = Role.ADMIN
+    user.email_verified_at = user.email_verified_at or now
     session.flush()
-    return user, False
+    return user, created

@@ -108,6 +108,7 @@ def seed_green_2022(session: Session, forest: Partner, now: datetime) -> Campaig
             display_name=rng.choice(FAMILY) + rng.choice(GIVEN),
             password_hash=UNUSABLE_HASH,
             created_at=starts_at,
+            email_verified_at=starts_at,  # demo accounts count as verified
         )
         session.add(user)
         session.flush()

@@ -201,7 +201,9 @@ def _process(
     status_of: StatusOf,
 ) -> HookAnswer:
     user = find_user_by_email(session, stored.email)
-    if user is None:
+    if user is None or not user.is_verified:
+        # An unverified account may belong to someone who typed another person's address: the
+        # credit waits for the mailbox's owner (and the sender cannot tell the two apart).
         return _keep_pending(stored, NO_ACCOUNT)
     # Older events of this person (e.g. held until they joined a team) go first.
     credit_pending(session, user, now)
@@ -278,7 +280,8 @@ def credit_pending(
     """Record the pending events sent for ``user``'s email (only those of ``campaign`` if
     given), oldest first; returns the ones credited.
 
-    Call it after a sign-up and after a join succeeds, in the same transaction. An event whose
+    Only a verified address is credited (nothing happens for another). Call it when an
+    address is verified and after a join succeeds, in the same transaction. An event whose
     campaign has teams stays pending until the user has joined; one for a campaign without
     teams joins them. A refusal by the rules now (the campaign has ended, a cap is reached, the
     evidence was counted meanwhile) ends the event as refused, with the reason; a campaign that
@@ -286,6 +289,8 @@ def credit_pending(
     pending) does not change. Events of deactivated integrations are left alone. Safe to run
     twice or concurrently: each event is claimed by a conditional UPDATE first.
     """
+    if not user.is_verified:
+        return []  # credited when the owner proves the mailbox (services.verification)
     statement = (
         select(WebhookEvent, Integration)
         .join(Integration, Integration.id == WebhookEvent.integration_id)

@@ -1,4 +1,5 @@
-"""Admins manage people: find an account, grant or remove crew (or admin) status."""
+"""Admins manage people: find an account, grant or remove crew (or admin) status, deactivate
+or reactivate an account."""
 
 from __future__ import annotations
 
@@ -48,4 +49,31 @@ def set_role(user_id: int) -> Response:
     else:
         session.commit()
         flash(_("%(name)s is now %(role)s.", name=user.display_name, role=role.value), "success")
+    return redirect(url_for("admin_users.users", q=request.args.get("q", "")))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def set_active(user_id: int) -> Response:
+    """Deactivating ends the person's log-in sessions and revokes their API tokens at once."""
+    session = get_session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    active = request.form.get("active", "")
+    if active not in ("0", "1"):
+        abort(400)
+    try:
+        accounts.set_active(session, current_user, user, active == "1", utcnow())
+    except Invalid as exc:
+        flash(message_for(exc), "error")
+    else:
+        session.commit()
+        if active == "1":
+            flash(_("%(name)s can log in again.", name=user.display_name), "success")
+        else:
+            flash(
+                _("%(name)s is deactivated and logged out everywhere.", name=user.display_name),
+                "success",
+            )
     return redirect(url_for("admin_users.users", q=request.args.get("q", "")))

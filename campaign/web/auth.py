@@ -8,17 +8,20 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from campaign.db import get_session
-from campaign.errors import BadCredentials, EmailTaken, Invalid
+from campaign.errors import BadCredentials, Invalid, LoginLocked, VerificationLinkInvalid
 from campaign.extensions import limiter
+from campaign.http.account_mail import send_sign_up_attempt, send_verification
 from campaign.http.error_messages import message_for
 from campaign.models.types import utcnow
-from campaign.services import accounts, webhooks
+from campaign.services import accounts, verification
 from campaign.web.auth_forms import (
     ChangePasswordForm,
     LogInForm,
     NewTokenForm,
+    ResendVerificationForm,
     SignUpForm,
 )
+from campaign.web.challenges import person_key
 from campaign.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -35,40 +38,81 @@ def signup() -> str | Response:
     if form.validate_on_submit():
         session = get_session()
         try:
-            user = accounts.sign_up(
+            signed_up = accounts.sign_up(
                 session,
                 email=form.email.data or "",
                 password=form.password.data or "",
                 display_name=form.display_name.data or "",
-                crew_domains=current_app.config["CREW_EMAIL_DOMAINS"],
                 now=utcnow(),
             )
         except Invalid as exc:
             getattr(form, exc.field).errors.append(message_for(exc))
-        except EmailTaken as exc:
-            form.email.errors.append(message_for(exc))
         else:
-            webhooks.credit_pending(session, user, utcnow())  # partner events sent before sign-up
-            accounts.start_login_session(session, user, utcnow())
             session.commit()
-            login_user(user)
-            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
-            return redirect(url_for("main.home"))
+            # The same page whether the address was new or not; only its owner learns which.
+            if signed_up.created:
+                send_verification(signed_up.user)
+            else:
+                send_sign_up_attempt(signed_up.user)
+            return render_template("auth/check_mail.html", email=signed_up.user.email)
     return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/verify/<token>", methods=["GET"])
+def verify_email(token: str) -> str | Response | tuple[str, int]:
+    """The link of the verification mail. Opening it proves the mailbox (nothing else can
+    produce the signed link), so a GET does it; it works once."""
+    session = get_session()
+    try:
+        user = verification.verify_email(
+            session,
+            current_app.config["SECRET_KEY"],
+            token[:500],
+            crew_domains=current_app.config["CREW_EMAIL_DOMAINS"],
+            now=utcnow(),
+        )
+    except VerificationLinkInvalid as exc:
+        return render_template("auth/verify_failed.html", message=message_for(exc)), 400
+    session.commit()
+    flash(
+        _("Your email address is confirmed. Thank you, %(name)s!", name=user.display_name),
+        "success",
+    )
+    return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/account/verification", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RESEND_VERIFICATION_LIMIT"], key_func=person_key)
+def resend_verification() -> Response:
+    # CSRFProtect has checked the token.
+    if current_user.is_verified:
+        flash(_("Your email address is already confirmed."), "info")
+    elif send_verification(current_user):
+        flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
+    else:
+        flash(_("The mail could not be sent right now. Try again later."), "error")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     form = LogInForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         session = get_session()
         try:
-            user = accounts.authenticate(session, form.email.data or "", form.password.data or "")
+            user = accounts.authenticate(
+                session, form.email.data or "", form.password.data or "", utcnow()
+            )
         except BadCredentials as exc:
+            session.commit()  # the failure counts toward the address's lock
             form.password.errors.append(message_for(exc))
+        except LoginLocked as exc:
+            form.password.errors.append(message_for(exc))
+            return render_template("auth/login.html", form=form), 429
         else:
             accounts.start_login_session(session, user, utcnow())
             session.commit()
@@ -103,6 +147,7 @@ def _account_page(
         token_form=NewTokenForm(),
         tokens=accounts.list_api_tokens(get_session(), current_user),
         new_token=new_token,
+        resend_form=ResendVerificationForm(),
     )
 
 
@@ -129,7 +174,13 @@ def change_password() -> str | Response:
             user = current_user._get_current_object()
             logout_user()
             login_user(user)
-            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            flash(
+                _(
+                    "Your password is changed. Other devices have been logged out and your "
+                    "API tokens revoked."
+                ),
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form)
 

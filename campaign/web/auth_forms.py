@@ -36,3 +36,7 @@ class ChangePasswordForm(FlaskForm):
 
 class NewTokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[Length(max=60)])
+
+
+class ResendVerificationForm(FlaskForm):
+    """Only the CSRF token: who asks is the signed-in user."""

@@ -26,7 +26,7 @@ from alembic import op
 from campaign.rules.evidence import evidence_key
 
 revision: str = '5e1d7c0a9b42'
-down_revision: str | None = '891c3cc363f1'
+down_revision: str | None = '5c1d8e0a7b42'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

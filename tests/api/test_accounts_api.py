@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from campaign.db import database
 from campaign.models import ApiToken, Role, User
+from campaign.services.accounts import find_user_by_email
 from campaign.services.tokens import digest
 from tests.factories import PASSWORD, make_user
+from tests.mailbox import Mailbox
 from tests.web.helpers import AuthActions, text
 
 
@@ -19,10 +21,15 @@ def test_sign_up_through_the_api(app: Flask, client: FlaskClient) -> None:
         "/api/v1/users",
         json={"email": "Api@Example.com", "password": PASSWORD, "display_name": "에이피아이"},
     )
-    assert response.status_code == 201
-    assert response.json["email"] == "api@example.com"
-    assert response.json["role"] == "user"
-    assert "password" not in response.json and "password_hash" not in response.json
+    assert response.status_code == 202
+    assert response.json["status"] == "check_your_mail"
+    assert "api@example.com" in response.json["message"]
+    with database(app).transaction() as session:
+        user = session.scalar(select(User).where(User.email == "api@example.com"))
+        assert user.role == Role.USER and not user.is_verified
+    # The new account can get a token at once (unverified: no crew, no pending credit).
+    token = client.post("/api/v1/tokens", json={"email": "api@example.com", "password": PASSWORD})
+    assert token.status_code == 201
 
 
 @pytest.mark.parametrize(
@@ -54,17 +61,32 @@ def test_api_sign_up_needs_json(client: FlaskClient) -> None:
     assert broken.json["error"]["code"] == "bad_request"
 
 
-def test_api_sign_up_twice_is_409(client: FlaskClient) -> None:
+def test_api_sign_up_answers_the_same_for_a_taken_address(
+    mail_app: Flask, mailbox: Mailbox
+) -> None:
+    client = mail_app.test_client()
     body = {"email": "twice@example.com", "password": PASSWORD, "display_name": "둘"}
-    assert client.post("/api/v1/users", json=body).status_code == 201
+    first = client.post("/api/v1/users", json=body)
     again = client.post("/api/v1/users", json={**body, "email": "TWICE@example.com"})
-    assert again.status_code == 409
-    assert again.json["error"]["code"] == "email_taken"
+    assert first.status_code == again.status_code == 202
+    assert first.json == again.json
+    verify, warning = mailbox.to("twice@example.com")
+    assert "/verify/" in verify.get_content()
+    assert "/verify/" not in warning.get_content()
+    assert warning["Subject"] != verify["Subject"]
 
 
-def test_api_sign_up_gives_crew_to_company_domain(client: FlaskClient) -> None:
+def test_api_sign_up_gives_crew_to_company_domain_once_verified(
+    mail_app: Flask, mailbox: Mailbox
+) -> None:
+    client = mail_app.test_client()
     body = {"email": "dev@aesseuji.example", "password": PASSWORD, "display_name": "개발"}
-    assert client.post("/api/v1/users", json=body).json["role"] == Role.CREW.value
+    assert client.post("/api/v1/users", json=body).status_code == 202
+    with database(mail_app).transaction() as session:
+        assert find_user_by_email(session, "dev@aesseuji.example").role == Role.USER
+    assert client.get(mailbox.verification_path("dev@aesseuji.example")).status_code == 302
+    with database(mail_app).transaction() as session:
+        assert find_user_by_email(session, "dev@aesseuji.example").role == Role.CREW
 
 
 def test_token_issue_is_stored_hashed_and_listed(app: Flask, client: FlaskClient) -> None:

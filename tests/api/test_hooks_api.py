@@ -16,7 +16,9 @@ from campaign.models import Action, WebhookDelivery, WebhookEvent
 from campaign.models.types import utcnow
 from campaign.rules.campaign_spec import ActionTypeSpec
 from campaign.rules.signatures import SIGNATURE_HEADER, signature_header
-from tests.factories import PASSWORD, action, make_campaign, make_integration
+from campaign.services.accounts import find_user_by_email
+from tests.factories import PASSWORD, action, make_campaign, make_integration, make_user
+from tests.mailbox import Mailbox
 from tests.web.helpers import AuthActions
 
 
@@ -80,7 +82,8 @@ def test_accepted_and_refused_answers_are_json(client: FlaskClient, app: Flask) 
 
 def test_a_replayed_refusal_keeps_its_status_and_code(client: FlaskClient, app: Flask) -> None:
     key, secret = setup_hook(app, action("switch", worth_won=500, daily_cap=1))
-    AuthActions(client).signup("later@example.com")
+    with database(app).transaction() as session:
+        make_user(session, email="later@example.com")
     assert post(client, key, secret, event(1)).json["status"] == "recorded"
     first = post(client, key, secret, event(2))
     again = post(client, key, secret, event(2))
@@ -115,27 +118,41 @@ def test_the_hook_is_rate_limited_per_integration(make_app) -> None:
     assert post(client, other_key, other_secret, event(5)).status_code == 200
 
 
-def test_web_sign_up_credits_pending_events(client: FlaskClient, app: Flask) -> None:
-    key, secret = setup_hook(app)
+def test_web_sign_up_credits_pending_events_once_verified(
+    mail_app: Flask, mailbox: Mailbox
+) -> None:
+    client = mail_app.test_client()
+    key, secret = setup_hook(mail_app)
     post(client, key, secret, event(1, email="Later@Example.com"))
-    assert AuthActions(client).signup("later@example.com").status_code == 302
-    with database(app).transaction() as session:
+    assert AuthActions(client).signup("later@example.com").status_code == 200
+    with database(mail_app).transaction() as session:
+        assert session.scalar(select(Action)) is None
+        assert session.scalar(select(WebhookEvent.outcome)) == "pending"
+    assert client.get(mailbox.verification_path("later@example.com")).status_code == 302
+    with database(mail_app).transaction() as session:
         recorded = session.scalar(select(Action))
         assert recorded is not None and recorded.source == "webhook"
         assert session.scalar(select(WebhookEvent.outcome)) == "credited"
 
 
-def test_api_sign_up_credits_pending_events(client: FlaskClient, app: Flask) -> None:
-    key, secret = setup_hook(app)
+def test_api_sign_up_credits_pending_events_once_verified(
+    mail_app: Flask, mailbox: Mailbox
+) -> None:
+    client = mail_app.test_client()
+    key, secret = setup_hook(mail_app)
     post(client, key, secret, event(1))
     response = client.post(
         "/api/v1/users",
         json={"email": "later@example.com", "password": PASSWORD, "display_name": "나중"},
     )
-    assert response.status_code == 201
-    with database(app).transaction() as session:
+    assert response.status_code == 202
+    with database(mail_app).transaction() as session:
+        assert session.scalar(select(Action)) is None
+    assert client.get(mailbox.verification_path("later@example.com")).status_code == 302
+    with database(mail_app).transaction() as session:
+        user = find_user_by_email(session, "later@example.com")
         recorded = session.scalar(select(Action))
-        assert recorded is not None and recorded.user_id == response.json["id"]
+        assert recorded is not None and recorded.user_id == user.id
         assert session.scalar(select(WebhookEvent.outcome)) == "credited"
 
 

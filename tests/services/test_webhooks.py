@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -29,8 +29,11 @@ from campaign.rules.signatures import signature_header
 from campaign.rules.states import Evidence
 from campaign.services import accounts, integrations
 from campaign.services.participation import join
+from campaign.services.verification import verification_token, verify_email
 from campaign.services.webhooks import HookAnswer, credit_pending, receive_event
 from tests.factories import DAY, NOW, action, make_campaign, make_integration, make_user
+
+SECRET = "test-secret-key"
 
 EDOC = action(
     "switch", label="전자문서 전환", worth_won=500, evidence=Evidence.REQUIRED, evidence_unique=True
@@ -423,11 +426,13 @@ def test_rotating_without_grace_ends_the_old_secret_at_once(session: Session) ->
 # -- pending credit -------------------------------------------------------------------------
 
 
-def sign_up(session: Session, email: str = "saver@example.com") -> User:
+def sign_up(session: Session, email: str = "saver@example.com", now: datetime = NOW) -> User:
+    """Sign up and prove the mailbox, which is when pending credit comes."""
     user = accounts.sign_up(
-        session, email=email, password="correct horse battery", display_name="세이버", now=NOW
-    )
-    credit_pending(session, user, NOW)
+        session, email=email, password="correct horse battery", display_name="세이버", now=now
+    ).user
+    assert credit_pending(session, user, now) == []  # nothing before the address is verified
+    verify_email(session, SECRET, verification_token(SECRET, user), crew_domains=(), now=now)
     session.commit()
     return user
 
@@ -489,15 +494,8 @@ def test_a_delivery_credits_the_persons_older_pending_events_first(session: Sess
 def test_a_pending_event_of_a_closed_campaign_is_refused_at_sign_up(session: Session) -> None:
     target = hook(session, ends_at=NOW + DAY)
     deliver(session, target, event(1))
-    user = accounts.sign_up(
-        session,
-        email="saver@example.com",
-        password="correct horse battery",
-        display_name="세이버",
-        now=NOW + 2 * DAY,
-    )
+    user = sign_up(session, now=NOW + 2 * DAY)
     assert credit_pending(session, user, NOW + 2 * DAY) == []
-    session.commit()
     stored = session.scalar(select(WebhookEvent))
     assert (stored.outcome, stored.reason) == ("refused", "campaign_closed")
     assert count(session, Action) == 0 and count(session, Participant) == 0
@@ -530,3 +528,22 @@ def test_events_of_a_switched_off_integration_stay_pending(session: Session) -> 
     sign_up(session)
     assert session.scalar(select(WebhookEvent.outcome)) == "pending"
     assert count(session, Action) == 0
+
+
+def test_an_unverified_account_does_not_get_the_credit_of_its_address(session: Session) -> None:
+    """Anyone can sign up with someone else's address: the events wait for its owner."""
+    target = hook(session)
+    deliver(session, target, event(1))
+    squatter = make_user(session, email="saver@example.com", verified=False)
+    session.commit()
+    assert credit_pending(session, squatter, NOW) == []
+    # A later delivery for the address is kept pending too, with the same answer as no account.
+    assert deliver(session, target, event(2)).body == {
+        "event_id": "evt_0002",
+        "status": "pending",
+        "reason": "no_account",
+    }
+    assert count(session, Action) == 0
+    verify_email(session, SECRET, verification_token(SECRET, squatter), crew_domains=(), now=NOW)
+    session.commit()
+    assert count(session, Action) == 2

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from campaign.db import database
 from campaign.models import LoginSession, Role, User
 from tests.factories import PASSWORD, make_user
+from tests.mailbox import Mailbox
 from tests.web.helpers import AuthActions, text
 
 
@@ -18,23 +19,36 @@ def add_user(app: Flask, **kwargs) -> User:
         return make_user(session, **kwargs)
 
 
-def test_sign_up_logs_in_and_stores_lowercase_email(app: Flask, client: FlaskClient) -> None:
+def test_sign_up_stores_lowercase_email_and_asks_to_check_mail(
+    mail_app: Flask, mailbox: Mailbox
+) -> None:
+    client = mail_app.test_client()
     response = AuthActions(client).signup("New.Person@Example.com", name="새사람")
-    assert response.status_code == 302
-    with database(app).transaction() as session:
+    assert response.status_code == 200
+    assert "메일을 확인해 주세요" in text(response)
+    with database(mail_app).transaction() as session:
         user = session.scalar(select(User).where(User.email == "new.person@example.com"))
-        assert user is not None and user.role == Role.USER
+        assert user is not None and user.role == Role.USER and not user.is_verified
         assert user.password_hash.startswith("scrypt:")
+    [mail] = mailbox.to("new.person@example.com")
+    assert "/verify/" in mail.get_content()
+    # An unverified account may log in; it just gets nothing tied to the address yet.
+    assert AuthActions(client).login("new.person@example.com").status_code == 302
     assert "새사람" in text(client.get("/account"))
 
 
-def test_sign_up_from_company_domain_is_crew(app: Flask, client: FlaskClient) -> None:
+def test_sign_up_from_company_domain_is_crew_only_once_verified(
+    mail_app: Flask, mailbox: Mailbox
+) -> None:
+    client = mail_app.test_client()
     AuthActions(client).signup("Kim@AESSEUJI.example")
-    with database(app).transaction() as session:
-        assert (
-            session.scalar(select(User.role).where(User.email == "kim@aesseuji.example"))
-            == Role.CREW
-        )
+    AuthActions(client).login("kim@aesseuji.example")
+    assert client.get("/crew/").status_code == 404
+    with database(mail_app).transaction() as session:
+        role = session.scalar(select(User.role).where(User.email == "kim@aesseuji.example"))
+        assert role == Role.USER
+    assert client.get(mailbox.verification_path("kim@aesseuji.example")).status_code == 302
+    assert client.get("/crew/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -57,10 +71,22 @@ def test_sign_up_refuses_bad_input_with_a_message(
         assert session.scalar(select(func.count()).select_from(User)) == 0
 
 
-def test_sign_up_twice_with_same_email_in_other_case(app: Flask, client: FlaskClient) -> None:
-    add_user(app, email="taken@example.com")
-    response = AuthActions(client).signup("TAKEN@example.com")
-    assert "이미 있습니다" in text(response)
+def test_sign_up_with_a_taken_email_answers_the_same_and_tells_the_owner(
+    mail_app: Flask, mailbox: Mailbox
+) -> None:
+    add_user(mail_app, email="taken@example.com", name="주인")
+    client = mail_app.test_client()
+    taken = AuthActions(client).signup("TAKEN@example.com", name="침입자")
+    fresh = AuthActions(client).signup("fresh@example.com", name="침입자")
+    assert taken.status_code == fresh.status_code == 200
+    assert text(taken).replace("taken@example.com", "X") == text(fresh).replace(
+        "fresh@example.com", "X"
+    )
+    [warning] = mailbox.to("taken@example.com")
+    assert "/verify/" not in warning.get_content() and "/login" in warning.get_content()
+    with database(mail_app).transaction() as session:
+        owner = session.scalar(select(User).where(User.email == "taken@example.com"))
+        assert owner.display_name == "주인"  # nothing about the account changed
 
 
 def test_log_in_is_case_insensitive(app: Flask, client: FlaskClient) -> None:

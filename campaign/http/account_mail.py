@@ -1,0 +1,39 @@
+"""The mails about an account, written in the reader's language. Call after the commit."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
+
+from campaign import mail
+from campaign.models import User
+from campaign.services.verification import LINK_MAX_AGE, verification_token
+
+
+def send_verification(user: User) -> bool:
+    """The link that proves ``user`` owns their address."""
+    token = verification_token(current_app.config["SECRET_KEY"], user)
+    link = url_for("auth.verify_email", token=token, _external=True)
+    body = render_template(
+        "mail/verify_email.html",
+        user=user,
+        link=link,
+        hours=int(LINK_MAX_AGE.total_seconds() // 3600),
+    )
+    return _send(user, _("Confirm your email address for aesseuji"), body)
+
+
+def send_sign_up_attempt(user: User) -> bool:
+    """Someone tried to sign up with the address ``user`` already has: tell its owner, who is
+    the only one who may learn that the account exists."""
+    body = render_template(
+        "mail/sign_up_attempt.html",
+        user=user,
+        login=url_for("auth.login", _external=True),
+    )
+    return _send(user, _("Someone tried to sign up with your address"), body)
+
+
+def _send(user: User, subject: str, body: str) -> bool:
+    config = current_app.config
+    return mail.send(config, mail.compose(config, to=user.email, subject=subject, body=body))
