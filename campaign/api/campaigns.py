@@ -166,9 +166,13 @@ def campaign_detail(slug: str) -> Any:
 def campaign_progress(slug: str) -> Any:
     campaign = _load(slug, reader())
     response = jsonify(progress_json(campaign, progress(get_session(), campaign, utcnow())))
-    # Pages poll this every few seconds; a shared cache may answer for a moment.
-    response.headers["Cache-Control"] = "no-cache" if campaign.internal else "public, max-age=2"
-    return response
+    # Pages poll this every few seconds; a shared cache may answer for a moment, and a poller
+    # whose numbers have not moved gets a 304 (If-None-Match) instead of the body.
+    response.headers["Cache-Control"] = (
+        "private, no-cache" if campaign.internal or reader() else "public, max-age=2"
+    )
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.post("/campaigns/<slug>/participants")

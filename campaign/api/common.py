@@ -12,7 +12,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from campaign.db import get_session
 from campaign.errors import Invalid
 from campaign.models import ApiToken, Partner, User
-from campaign.services.accounts import token_owner
+from campaign.services.tokens import live_token_with_owner
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +24,7 @@ def bearer_token() -> ApiToken | None:
         scheme, _, secret = header.partition(" ")
         token = None
         if scheme.lower() == "bearer" and secret.strip():
-            token = token_owner(get_session(), secret.strip())
+            token = live_token_with_owner(get_session(), secret.strip())
         g.api_token = token
     return g.api_token
 
