@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, case, func, literal, select, update
+from sqlalchemy import BigInteger, bindparam, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from campaign.errors import Invalid
@@ -291,7 +291,7 @@ class TeamTotals:
     won: int = 0
 
 
-def _campaign_sums(campaign_id: int):
+def _campaign_sums():
     return select(
         literal(-1, BigInteger).label("team_id"),
         func.coalesce(func.sum(counters.c.actions), 0),
@@ -303,10 +303,10 @@ def _campaign_sums(campaign_id: int):
         func.sum(counters.c.purse_cap),
         func.count(counters.c.purse_cap),
         func.count(),
-    ).where(counters.c.campaign_id == campaign_id)
+    ).where(counters.c.campaign_id == bindparam("campaign_id"))
 
 
-def _team_sums(team_ids: list[int]):
+def _team_sums():
     zero = literal(0, BigInteger)
     return (
         select(
@@ -321,14 +321,20 @@ def _team_sums(team_ids: list[int]):
             zero,
             zero,
         )
-        .where(team_counters.c.team_id.in_(team_ids))
+        .where(team_counters.c.team_id.in_(bindparam("team_ids", expanding=True)))
         .group_by(team_counters.c.team_id)
     )
 
 
+# Built once: reads run on every poll and page view, and building a statement costs more Python
+# than running its cached compiled form.
+CAMPAIGN_SUMS = _campaign_sums()
+CAMPAIGN_AND_TEAM_SUMS = _campaign_sums().union_all(_team_sums())
+
+
 def totals(session: Session, campaign_id: int) -> Totals:
     """The campaign's counters, summed over its shards (a few rows: O(1) in the ledger size)."""
-    return _totals_of(session.execute(_campaign_sums(campaign_id)).one())
+    return _totals_of(session.execute(CAMPAIGN_SUMS, {"campaign_id": campaign_id}).one())
 
 
 def totals_with_teams(
@@ -337,7 +343,9 @@ def totals_with_teams(
     """``totals`` and ``team_totals`` in one statement (one round trip for a page or a poll)."""
     if not team_ids:
         return totals(session, campaign_id), {}
-    rows = session.execute(_campaign_sums(campaign_id).union_all(_team_sums(team_ids))).all()
+    rows = session.execute(
+        CAMPAIGN_AND_TEAM_SUMS, {"campaign_id": campaign_id, "team_ids": team_ids}
+    ).all()
     found = {}
     whole = None
     for row in rows:

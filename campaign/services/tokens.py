@@ -19,13 +19,13 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def live_token_with_owner(session: Session, secret: str) -> ApiToken | None:
-    """The live (unrevoked) token for a bearer secret with its user loaded in the same statement,
-    or None. Read from the database every time, so a revoke takes effect on the next request; its
-    user lands in the session's identity map, so ``session.get(User, token.user_id)`` is free."""
+def live_token_with_owner(session: Session, secret: str) -> tuple[ApiToken, User | None] | None:
+    """The live (unrevoked) token for a bearer secret and its user (None for a partner's token),
+    read in one statement, or None. Read from the database every time, so a revoke takes effect
+    on the next request."""
     row = session.execute(
         select(ApiToken, User)
         .outerjoin(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
     ).first()
-    return row[0] if row is not None else None
+    return (row[0], row[1]) if row is not None else None
