@@ -542,7 +542,7 @@ def bench_database(
         for port in PORTS.values():  # the first request of each worker imports and connects
             for _ in range(8):
                 path = "/hello" if port == PORTS["floor"] else "/healthz"
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120).read()  # noqa: S310
         for number in range(args.rounds):
             for target in TARGETS:
                 if args.only and not any(o in target.name for o in args.only):
