@@ -17,6 +17,7 @@ limiter is off (its Redis round trip is not what is measured, and 200 users voti
 times a second would trip it). Absolute numbers move with the machine's load; read the ratios.
 """
 
+# ruff: noqa: S603, S607  (a benchmark that starts gunicorn, wrk and apt-get by name)
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -542,7 +542,7 @@ def bench_database(
         for port in PORTS.values():  # the first request of each worker imports and connects
             for _ in range(8):
                 path = "/hello" if port == PORTS["floor"] else "/healthz"
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120).read()  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120).read()
         for number in range(args.rounds):
             for target in TARGETS:
                 if args.only and not any(o in target.name for o in args.only):
