@@ -53,10 +53,11 @@ lock: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/pip-audit $(AUDIT_STRICT) --progress-spinner off --disable-pip --require-hashes -s pypi -r $(LOCK_DEV)
 
-## bench: record_action throughput on SQLite; on PostgreSQL too (and N processes against
-##   counter_shards=1 vs 8) when BENCH_DATABASE_URL or TEST_DATABASE_URL is set
+## bench: the product under gunicorn over HTTP (wrk) beside a bare and a write floor, on SQLite
+##   and on PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set; tables in bench/results/
+##   (`python -m bench record`: record_action in process, counter_shards=1 vs 8)
 bench: install
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m bench
 
 ## messages: list translatable strings that still lack Korean (add them with
 ##   $(BIN)/python -m campaign.translations.catalog add translations.json)

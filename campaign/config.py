@@ -92,6 +92,11 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SCHEDULER_INTERVAL_SECONDS": int(env.get("SCHEDULER_INTERVAL_SECONDS", "60")),
+        # Each process answers anonymous progress polls from memory for this long (the JSON says
+        # max-age=2 to shared caches anyway); 0 reads the counters on every request.
+        "PROGRESS_CACHE_SECONDS": float(
+            env.get("PROGRESS_CACHE_SECONDS", "1" if production else "0")
+        ),
         # Per person (per integration and address for webhooks), in Flask-Limiter's notation.
         "ACTION_RATE_LIMIT": env.get("ACTION_RATE_LIMIT", "120 per minute"),
         "JOIN_RATE_LIMIT": env.get("JOIN_RATE_LIMIT", "30 per minute"),

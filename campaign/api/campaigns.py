@@ -8,9 +8,10 @@ a timeout never counts twice: the replay answers like the first time, marked
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_limiter.util import get_remote_address
 
 from campaign.api.campaign_json import (
@@ -55,6 +56,7 @@ bp = Blueprint("api_campaigns", __name__, url_prefix="/api/v1")
 ACTION_CODE_MAX = 40
 TEAM_CODE_MAX = 40
 REPLAYED_HEADER = "Idempotent-Replayed"
+PROGRESS_ANSWERS_MAX = 1_000  # remembered anonymous progress answers per process
 READ_ERRORS = ("not_found", *NEEDS_TOKEN)
 
 
@@ -147,11 +149,29 @@ def campaign_detail(slug: str) -> Any:
     errors=READ_ERRORS,
 )
 def campaign_progress(slug: str) -> Any:
+    public_read = not request.headers.get("Authorization")
+    ttl = current_app.config.get("PROGRESS_CACHE_SECONDS", 0)
+    remembered = current_app.extensions.setdefault("progress_answers", {})
+    if ttl and public_read:
+        hit = remembered.get(slug)
+        if hit is not None and hit[0] > time.monotonic():
+            return _progress_answer(Response(hit[1], mimetype="application/json"), public=True)
     campaign = _load(slug, reader())
     response = jsonify(progress_json(campaign, progress(get_session(), campaign, utcnow())))
-    # Pages poll this every few seconds; a shared cache may answer for a moment.
-    response.headers["Cache-Control"] = "no-cache" if campaign.internal else "public, max-age=2"
-    return response
+    public = public_read and not campaign.internal
+    if ttl and public:
+        if len(remembered) > PROGRESS_ANSWERS_MAX:
+            remembered.clear()
+        remembered[slug] = (time.monotonic() + ttl, response.get_data())
+    return _progress_answer(response, public=public)
+
+
+def _progress_answer(response: Response, *, public: bool) -> Response:
+    # Pages poll this every few seconds; a shared cache may answer for a moment, and a poller
+    # whose numbers have not moved gets a 304 (If-None-Match) instead of the body.
+    response.headers["Cache-Control"] = "public, max-age=2" if public else "private, no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.post("/campaigns/<slug>/participants")

@@ -12,7 +12,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from campaign.db import get_session
 from campaign.errors import Invalid
 from campaign.models import ApiToken, Partner, User
-from campaign.services.accounts import token_owner
+from campaign.services.tokens import live_token_with_owner
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,10 +22,10 @@ def bearer_token() -> ApiToken | None:
     if "api_token" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, secret = header.partition(" ")
-        token = None
+        found = None
         if scheme.lower() == "bearer" and secret.strip():
-            token = token_owner(get_session(), secret.strip())
-        g.api_token = token
+            found = live_token_with_owner(get_session(), secret.strip())
+        g.api_token, g.api_token_user = found or (None, None)
     return g.api_token
 
 
@@ -33,7 +33,7 @@ def api_user() -> User | None:
     token = bearer_token()
     if token is None or token.user_id is None:
         return None
-    user = get_session().get(User, token.user_id)
+    user: User | None = g.api_token_user  # read with the token, in the same statement
     return user if user is not None and user.active else None
 
 

@@ -6,6 +6,7 @@ admin edit.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -77,6 +78,11 @@ class Campaign(Base):
     draw_winners: Mapped[int] = mapped_column(default=0)
     # Counter rows per campaign: more than one spreads a hot campaign's writes (see README).
     counter_shards: Mapped[int] = mapped_column(default=1)
+    # Bumped by every flush that adds, changes or removes one of its action types, teams,
+    # milestones or beneficiaries (services/campaign_cache.py): the key of the in-process copy
+    # of those rows that hot paths read instead of four SELECTs.
+    # It starts at a random number, so a copy can never match another database's campaign.
+    revision: Mapped[int] = mapped_column(default=lambda: secrets.randbits(62), server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

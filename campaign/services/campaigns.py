@@ -26,7 +26,7 @@ from campaign.rules.campaign_spec import (
     validate,
 )
 from campaign.rules.lifecycle import FINISHED
-from campaign.services import counters
+from campaign.services import campaign_cache, counters
 
 
 def create_campaign(
@@ -87,7 +87,7 @@ def campaign_at(session: Session, slug: str) -> Campaign | None:
     text never reaches the database, which may refuse it, e.g. a NUL on PostgreSQL)."""
     if not SLUG.match(slug or ""):
         return None
-    return session.scalar(select(Campaign).where(Campaign.slug == slug))
+    return campaign_cache.load_campaign(session, select(Campaign).where(Campaign.slug == slug))
 
 
 def find_campaign(session: Session, slug: str, viewer: User | None) -> Campaign:
@@ -112,4 +112,4 @@ def visible_campaigns(
         )
     if viewer is None or not viewer.is_crew:
         statement = statement.where(Campaign.internal.is_(False))
-    return list(session.scalars(statement))
+    return campaign_cache.load_campaigns(session, statement)

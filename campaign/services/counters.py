@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, case, func, literal, select, update
+from sqlalchemy import BigInteger, bindparam, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from campaign.errors import Invalid
@@ -291,21 +291,74 @@ class TeamTotals:
     won: int = 0
 
 
+def _campaign_sums():
+    return select(
+        literal(-1, BigInteger).label("team_id"),
+        func.coalesce(func.sum(counters.c.actions), 0),
+        func.coalesce(func.sum(counters.c.stamps), 0),
+        func.coalesce(func.sum(counters.c.participants), 0),
+        func.coalesce(func.sum(counters.c.sponsor_won), 0),
+        func.coalesce(func.sum(counters.c.crew_won), 0),
+        func.coalesce(func.sum(counters.c.topup_won), 0),
+        func.sum(counters.c.purse_cap),
+        func.count(counters.c.purse_cap),
+        func.count(),
+    ).where(counters.c.campaign_id == bindparam("campaign_id"))
+
+
+def _team_sums():
+    zero = literal(0, BigInteger)
+    return (
+        select(
+            team_counters.c.team_id,
+            func.sum(team_counters.c.actions),
+            zero,
+            func.sum(team_counters.c.participants),
+            func.sum(team_counters.c.won),
+            zero,
+            zero,
+            literal(None, BigInteger),
+            zero,
+            zero,
+        )
+        .where(team_counters.c.team_id.in_(bindparam("team_ids", expanding=True)))
+        .group_by(team_counters.c.team_id)
+    )
+
+
+# Built once: reads run on every poll and page view, and building a statement costs more Python
+# than running its cached compiled form.
+CAMPAIGN_SUMS = _campaign_sums()
+CAMPAIGN_AND_TEAM_SUMS = _campaign_sums().union_all(_team_sums())
+
+
 def totals(session: Session, campaign_id: int) -> Totals:
     """The campaign's counters, summed over its shards (a few rows: O(1) in the ledger size)."""
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(counters.c.actions), 0),
-            func.coalesce(func.sum(counters.c.stamps), 0),
-            func.coalesce(func.sum(counters.c.participants), 0),
-            func.coalesce(func.sum(counters.c.sponsor_won), 0),
-            func.coalesce(func.sum(counters.c.crew_won), 0),
-            func.coalesce(func.sum(counters.c.topup_won), 0),
-            func.sum(counters.c.purse_cap),
-            func.count(counters.c.purse_cap),
-            func.count(),
-        ).where(counters.c.campaign_id == campaign_id)
-    ).one()
+    return _totals_of(session.execute(CAMPAIGN_SUMS, {"campaign_id": campaign_id}).one())
+
+
+def totals_with_teams(
+    session: Session, campaign_id: int, team_ids: list[int]
+) -> tuple[Totals, dict[int, TeamTotals]]:
+    """``totals`` and ``team_totals`` in one statement (one round trip for a page or a poll)."""
+    if not team_ids:
+        return totals(session, campaign_id), {}
+    rows = session.execute(
+        CAMPAIGN_AND_TEAM_SUMS, {"campaign_id": campaign_id, "team_ids": team_ids}
+    ).all()
+    found = {}
+    whole = None
+    for row in rows:
+        if row[0] == -1:
+            whole = _totals_of(row)
+        else:
+            found[row[0]] = TeamTotals(int(row[1]), int(row[3]), int(row[4]))
+    assert whole is not None
+    return whole, {team_id: found.get(team_id, TeamTotals()) for team_id in team_ids}
+
+
+def _totals_of(row) -> Totals:
+    row = row[1:]
     capped = row[7] == row[8] and row[8] > 0
     return Totals(
         actions=int(row[0]),

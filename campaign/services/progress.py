@@ -82,8 +82,9 @@ class Progress:
 
 
 def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
-    totals = counters.totals(session, campaign.id)
-    by_team = counters.team_totals(session, [team.id for team in campaign.teams])
+    totals, by_team = counters.totals_with_teams(
+        session, campaign.id, [team.id for team in campaign.teams]
+    )
     team_actions = sum(t.actions for t in by_team.values())
     teams = [
         TeamProgress(

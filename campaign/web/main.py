@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -40,11 +51,19 @@ def set_language(code: str) -> Response:
     return response
 
 
+# A load balancer asks every second or so per node; one database round trip per process per
+# HEALTH_TTL answers them all (a failure is never remembered: the next probe retries).
+HEALTH_TTL = 1.0
+
+
 @bp.route("/healthz")
 def healthz() -> tuple[Response, int]:
-    try:
-        with database().engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        return jsonify(status="unavailable", database=False), 503
+    healthy_until = current_app.extensions.setdefault("healthz_until", [0.0])
+    if time.monotonic() >= healthy_until[0]:
+        try:
+            with database().engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return jsonify(status="unavailable", database=False), 503
+        healthy_until[0] = time.monotonic() + HEALTH_TTL
     return jsonify(status="ok", database=True), 200

@@ -1,6 +1,6 @@
 """How fast the engine records actions, and what sharding buys on the hot counter row.
 
-Run with ``make bench`` (``python -m tests.bench``). Measures on SQLite, and on PostgreSQL when
+Run with ``python -m bench record``. Measures on SQLite, and on PostgreSQL when
 BENCH_DATABASE_URL or TEST_DATABASE_URL is set (in a schema of its own, dropped afterwards):
 
 (a) the floor: one plain INSERT and one counter UPDATE in a transaction;
