@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '5e1f0c2a9b7d'
-down_revision: str | None = '891c3cc363f1'
+down_revision: str | None = 'a7c3e5d91f02'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
