@@ -15,13 +15,13 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from campaign import PROJECT_ROOT
 from campaign.exports.sheets import neutralise
 from campaign.http.security import CONTENT_SECURITY_POLICY, HSTS
+from campaign.package_data import data_path
 from tests.factories import PASSWORD
 from tests.web.test_admin_campaigns import login_admin, setup_campaign
 
-TEMPLATES = PROJECT_ROOT / "templates"
+TEMPLATES = data_path("templates")
 DUMMY = {"int": "1", "default": "x", "string": "x", "path": "x"}
 
 
@@ -93,7 +93,7 @@ def test_progress_bars_get_width_classes(app: Flask, client: FlaskClient) -> Non
     slug = setup_campaign(app)
     page = client.get(f"/c/{slug}").get_data(as_text=True)
     assert re.search(r'class="bar-\d{1,3}"', page)
-    css = (PROJECT_ROOT / "static" / "app.css").read_text()
+    css = (data_path("static") / "app.css").read_text()
     assert ".bar-0 { width: 0%; }" in css and ".bar-100 { width: 100%; }" in css
 
 
