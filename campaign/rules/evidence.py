@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
-import icu
+from confusable_homoglyphs.confusables import confusables_data
 
 from campaign.errors import Invalid
 from campaign.rules.states import Evidence
@@ -41,7 +42,38 @@ def clean_evidence(raw: str | None, rule: Evidence, unique: bool) -> tuple[str |
     return evidence, key
 
 
-_SPOOF_CHECKER = icu.SpoofChecker()
+@cache
+def _prototypes() -> dict[str, str]:
+    """Each character of Unicode's confusables table (TR39 confusables.txt, as the
+    confusable-homoglyphs package ships it) → the one character its look-alike group is
+    compared as. Groups join transitively ("I" and "1" both look like "l"); the member with
+    the most look-alikes stands for the group, which is the table's prototype ("l", "O", "B"),
+    the lowest code point on a tie. Multi-character look-alikes ("rn" for "m") are left out."""
+    parent: dict[str, str] = {}
+
+    def root(ch: str) -> str:
+        while parent.setdefault(ch, ch) != ch:
+            parent[ch] = parent[parent[ch]]
+            ch = parent[ch]
+        return ch
+
+    for ch, glyphs in confusables_data.items():
+        for glyph in glyphs:
+            if len(ch) == 1 and len(glyph["c"]) == 1:
+                parent[root(glyph["c"])] = root(ch)
+    weight = {ch: len(confusables_data.get(ch, ())) for ch in parent}
+    best: dict[str, str] = {}
+    for ch in parent:
+        group = root(ch)
+        held = best.get(group)
+        if held is None or (-weight[ch], ch) < (-weight[held], held):
+            best[group] = ch
+    return {ch: best[root(ch)] for ch in parent}
+
+
+def _skeleton(text: str) -> str:
+    table = _prototypes()
+    return "".join(table.get(ch, ch) for ch in text)
 
 
 def _letters_and_digits(text: str) -> str:
@@ -54,19 +86,19 @@ def _letters_and_digits(text: str) -> str:
 def evidence_key(evidence: str) -> str:
     """The canonical key two references share when a person would read them as one.
 
-    NFKC first (full-width "ＢＩＬＬ" is "BILL"), then the confusable skeleton of Unicode TR39
-    (ICU's SpoofChecker: Cyrillic "В" and Greek "Β" are Latin "B", "0" and "O" are one), then
-    case-folded. The skeleton is taken of the upper-case text because its prototypes are
-    case-sensitive ("I" becomes "l" but "i" stays "i"). Punctuation and spaces are dropped
+    NFKC first (full-width "ＢＩＬＬ" is "BILL"), then a confusable skeleton after Unicode
+    TR39's table (Cyrillic "В" and Greek "Β" are Latin "B", "0" and "O" are one), then
+    case-folded. The skeleton is taken of the upper-case text because the table's prototypes
+    are case-sensitive ("I" becomes "l" but "i" stays "i"). Punctuation and spaces are dropped
     before the skeleton (it maps some dashes to letters such as "ー") and after it.
 
     The key is for comparing, never for showing: "BILL-2026-77" becomes "blll2o2677", and
-    Hangul is decomposed into jamo. Limits: the skeleton covers look-alikes one character at a
+    so on. Limits: the skeleton covers look-alikes one character at a
     time (and "rn" for "m" only in lower case, which the upper-casing gives up); two references
     that differ only in punctuation ("A-12" and "A1-2") count as one.
     """
     visible = _letters_and_digits(unicodedata.normalize("NFKC", evidence))
-    skeleton = _SPOOF_CHECKER.getSkeleton(0, visible.upper()).casefold()
+    skeleton = _skeleton(visible.upper()).casefold()
     return _letters_and_digits(unicodedata.normalize("NFKC", skeleton))
 
 

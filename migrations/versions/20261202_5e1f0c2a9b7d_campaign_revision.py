@@ -30,5 +30,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('campaigns', schema=None) as batch_op:
-        batch_op.drop_column('revision')
+    # A plain DROP COLUMN (SQLite >= 3.35 has it): a batch copy would drop and recreate
+    # campaigns, which the rows referencing it forbid.
+    op.execute('ALTER TABLE campaigns DROP COLUMN revision')
