@@ -190,13 +190,14 @@ def row_from_json(cls: type[R], data: Mapping[str, Any]) -> R:
     return cls(**values)
 
 
+def _trimmed(value: Any) -> Any:
+    # Exactly str: a StrEnum member (a kind, an evidence rule) must stay a member.
+    return value.strip() if type(value) is str else value
+
+
 def row_values(row: Row) -> dict[str, Any]:
     """The row as a model's column values (texts trimmed)."""
-    return {
-        f.name: value.strip() if isinstance(value, str) else value
-        for f in fields(row)
-        for value in [getattr(row, f.name)]
-    }
+    return {f.name: _trimmed(value) for f in fields(row) for value in [getattr(row, f.name)]}
 
 
 def row_from_model(cls: type[R], model: object) -> R:
@@ -214,7 +215,7 @@ def row_from_form(cls: type[R], data: Mapping[str, Any], **generated: Any) -> R:
     """The row a posted sub-form describes; ``generated`` gives what the form does not ask
     (a code). Empty inputs take the field's default."""
     keys = {_key(f) for f in fields(cls) if _rule(f).in_form}
-    typed = {k: v.strip() if isinstance(v, str) else v for k, v in data.items() if k in keys}
+    typed = {k: _trimmed(v) for k, v in data.items() if k in keys}
     return row_from_json(cls, {**typed, **generated})
 
 
@@ -371,7 +372,7 @@ ROW_FIELDS = ("action_types", "teams", "milestones", "beneficiaries")
 def campaign_values(spec: CampaignSpec) -> dict[str, Any]:
     """The campaign's own column values (its rows aside), texts trimmed."""
     return {
-        f.name: value.strip() if isinstance(value, str) else value
+        f.name: _trimmed(value)
         for f in fields(spec)
         if f.name not in ROW_FIELDS
         for value in [getattr(spec, f.name)]

@@ -202,3 +202,15 @@ def test_check_row_holds_each_field_to_its_named_limit(row: spec_rules.Row, reas
         spec_rules.check_row(row, "rows")
     assert (caught.value.field, caught.value.reason) == ("rows", reason)
     spec_rules.check_row(ROWS[0], "rows")  # a good row passes
+
+
+def test_column_values_keep_enum_members_and_trim_text() -> None:
+    values = spec_rules.row_values(
+        spec_rules.ActionTypeSpec("a1", " 종이 ", evidence=Evidence.OPTIONAL)
+    )
+    assert values["label"] == "종이"
+    assert type(values["evidence"]) is Evidence
+    campaign = spec_rules.campaign_values(replace(TEAM, title=" 멍냥 대결 "))
+    assert campaign["title"] == "멍냥 대결"
+    assert type(campaign["kind"]) is CampaignKind
+    assert "teams" not in campaign
