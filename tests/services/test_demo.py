@@ -168,3 +168,9 @@ def test_an_existing_partner_is_reused(session: Session) -> None:
     session.commit()
     assert session.scalar(select(func.count()).select_from(Partner)) == len(PARTNERS)
     assert campaign(session, "green-edoc").beneficiaries[0].partner_id == existing.id
+
+
+def test_demo_accounts_count_as_verified(session: Session) -> None:
+    seed_demo(session, NOW)
+    assert session.scalar(select(func.count()).select_from(User)) > len(DEMO_ACCOUNTS)
+    assert session.scalars(select(User.email).where(User.email_verified_at.is_(None))).all() == []

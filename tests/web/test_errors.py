@@ -110,11 +110,13 @@ def test_too_large_body_is_413(app: Flask) -> None:
 
 def test_rate_limit_answers_429(make_app: Callable[..., Flask]) -> None:
     client = make_app(RATELIMIT_ENABLED=True).test_client()
+    # A different address each time: this is the per-network-address limit, not the
+    # per-account lock (tests/web/test_account_security.py).
     statuses = [
-        client.post("/api/v1/tokens", json={"email": "a@example.com", "password": "x"}).status_code
-        for _ in range(12)
+        client.post("/api/v1/tokens", json={"email": f"a{n}@example.com", "password": "x"})
+        for n in range(12)
     ]
-    assert statuses[:10] == [401] * 10
-    assert statuses[-1] == 429
-    last = client.post("/api/v1/tokens", json={"email": "a@example.com", "password": "x"})
+    assert [s.status_code for s in statuses[:10]] == [401] * 10
+    assert statuses[-1].status_code == 429
+    last = client.post("/api/v1/tokens", json={"email": "z@example.com", "password": "x"})
     assert last.json["error"]["code"] == "rate_limited"
