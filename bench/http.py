@@ -55,11 +55,12 @@ WEB_USERS = 50
 PORTS = {"product": 5411, "floor": 5412}
 USER_AGENT = "aesseuji-bench"
 
-# The gunicorn settings both apps run under (the measured recommendation; see docs/scaling.md).
+# The gunicorn settings both apps run under: the measured recommendation for 2 cores (gthread
+# keeps connections alive, which sync workers cannot; bench/results/workers/, docs/scaling.md).
 GUNICORN = {
     "workers": int(os.environ.get("BENCH_WORKERS", "2")),
-    "worker_class": os.environ.get("BENCH_WORKER_CLASS", "sync"),
-    "threads": int(os.environ.get("BENCH_THREADS", "1")),
+    "worker_class": os.environ.get("BENCH_WORKER_CLASS", "gthread"),
+    "threads": int(os.environ.get("BENCH_THREADS", "4")),
 }
 
 
