@@ -701,7 +701,8 @@ def main(argv: list[str]) -> None:
     RESULTS.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M") + (f"-{args.tag}" if args.tag else "")
     table = markdown(report)
-    for stem in ("latest", stamp):
+    # A partial run (--only) never replaces the latest full table.
+    for stem in (stamp,) if args.only else ("latest", stamp):
         (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
         (RESULTS / f"{stem}.md").write_text(table)
     print()
