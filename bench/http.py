@@ -55,11 +55,12 @@ WEB_USERS = 50
 PORTS = {"product": 5411, "floor": 5412}
 USER_AGENT = "aesseuji-bench"
 
-# The gunicorn settings both apps run under (the measured recommendation; see docs/scaling.md).
+# The gunicorn settings both apps run under: the measured recommendation for 2 cores (gthread
+# keeps connections alive, which sync workers cannot; bench/results/workers/, docs/scaling.md).
 GUNICORN = {
     "workers": int(os.environ.get("BENCH_WORKERS", "2")),
-    "worker_class": os.environ.get("BENCH_WORKER_CLASS", "sync"),
-    "threads": int(os.environ.get("BENCH_THREADS", "1")),
+    "worker_class": os.environ.get("BENCH_WORKER_CLASS", "gthread"),
+    "threads": int(os.environ.get("BENCH_THREADS", "4")),
 }
 
 
@@ -700,7 +701,8 @@ def main(argv: list[str]) -> None:
     RESULTS.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M") + (f"-{args.tag}" if args.tag else "")
     table = markdown(report)
-    for stem in ("latest", stamp):
+    # A partial run (--only) never replaces the latest full table.
+    for stem in (stamp,) if args.only else ("latest", stamp):
         (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
         (RESULTS / f"{stem}.md").write_text(table)
     print()
