@@ -12,7 +12,7 @@ LOCK_BUILD := requirements/build.txt
 # One resolution for every platform and Python >= 3.11, with the hash of every file.
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet
 
-.PHONY: run test install lint lock audit bench messages compile-messages clean
+.PHONY: run test install lint lock audit bench soak messages compile-messages clean
 
 # Exactly the locked versions, each checked against its hash; then the project itself, without
 # resolving anything (--no-deps) or fetching build tools (they are in the lock).
@@ -39,6 +39,7 @@ test: install
 lint: install
 	$(BIN)/ruff check campaign tests
 	$(BIN)/ruff format --check campaign tests
+	$(BIN)/lint-imports
 
 ## lock: re-resolve requirements/*.txt after a change to pyproject.toml's dependencies
 ##   (keeps every other pin; `make lock UPGRADE=--upgrade` moves everything to the newest)
@@ -58,6 +59,12 @@ audit: $(STAMP)
 ##   (`python -m bench record`: record_action in process, counter_shards=1 vs 8)
 bench: install
 	$(BIN)/python -m bench
+
+## soak: a bounded mixed load with faults (a worker killed, the database cut, the scheduler
+##   restarted across a campaign's end) against gunicorn + PostgreSQL + Redis; needs
+##   TEST_DATABASE_URL; SOAK_SECONDS (default 120); prints one table, exit 1 on any violation
+soak: install
+	$(BIN)/python -m tests.soak
 
 ## messages: list translatable strings that still lack Korean (add them with
 ##   $(BIN)/python -m campaign.translations.catalog add translations.json)

@@ -135,6 +135,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     # -- public pages ---------------------------------------------------------------------
     ("GET", "/"): Case("/", (200, 200, 200, 200, 200, 200)),
     ("GET", "/healthz"): Case("/healthz", (200, 200, 200, 200, 200, 200)),
+    # Public probes: not ready (503) for everyone until the scheduler leader has swept.
+    ("GET", "/readyz"): Case("/readyz", (503, 503, 503, 503, 503, 503)),
+    # Loopback callers (the test client) read metrics without METRICS_TOKEN (test_observability
+    # covers the token and remote addresses).
+    ("GET", "/metrics"): Case("/metrics", (200, 200, 200, 200, 200, 200)),
     ("GET", "/static/<path:filename>"): Case("/static/app.css", (200, 200, 200, 200, 200, 200)),
     ("GET", "/lang/<code>"): Case("/lang/en", (302, 302, 302, 302, 302, 302)),
     ("GET", "/c/<slug>"): Case("/c/open", (200, 200, 200, 200, 200, 200)),
