@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from campaign.db import database
@@ -36,10 +37,9 @@ def test_progress_refreshes_by_itself(browser, live_app) -> None:
         campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
         record_action(session, session.get(User, other_id), campaign, "cheer", None, None, utcnow())
 
-    page.wait_for_function(
-        "document.querySelector('[data-field=actions]').textContent.trim() === '1'",
-        timeout=15_000,
-    )
+    # A locator assertion polls from Playwright's side: the page's CSP forbids the eval that
+    # wait_for_function would need.
+    expect(page.locator("[data-field=actions]").first).to_have_text("1", timeout=15_000)
     assert page.evaluate("window.__notReloaded") is True
     assert "100원" in page.locator("[data-field=raised]").first.inner_text()
     page.close()

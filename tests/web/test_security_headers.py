@@ -15,10 +15,11 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from campaign.db import database
 from campaign.exports.sheets import neutralise
 from campaign.http.security import CONTENT_SECURITY_POLICY, HSTS
 from campaign.package_data import data_path
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 from tests.web.test_admin_campaigns import login_admin, setup_campaign
 
 TEMPLATES = data_path("templates")
@@ -118,8 +119,10 @@ def test_csv_export_has_one_charset_and_is_not_stored(app: Flask, client: FlaskC
 
 def test_no_retry_after_on_a_201(make_app: Callable[..., Flask]) -> None:
     client = make_app(RATELIMIT_ENABLED=True).test_client()
-    body = {"email": "new@example.com", "password": PASSWORD, "display_name": "새사람"}
-    response = client.post("/api/v1/users", json=body)
+    with database(client.application).transaction() as session:
+        make_user(session, email="token@example.com")
+    body = {"email": "token@example.com", "password": PASSWORD}
+    response = client.post("/api/v1/tokens", json=body)
     assert response.status_code == 201
     assert "X-RateLimit-Limit" in response.headers  # the limiter counted it
     assert "Retry-After" not in response.headers
