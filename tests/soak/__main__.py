@@ -310,7 +310,7 @@ def main() -> int:
         engine.dispose()
         drop_postgres_schema(base_url, schema)
     print_table(load, faults, violations)
-    return 1 if violations else 0
+    return 1 if any(violations.values()) else 0
 
 
 def check(engine, campaign_id: int, load: Load) -> Counter[str]:
