@@ -52,7 +52,9 @@ RESULTS = HERE / "results"
 SLUG = "dangnyang-fight"
 USERS = 200
 WEB_USERS = 50
-PORTS = {"product": 5411, "floor": 5412}
+# BENCH_PORT moves both (the product on it, the floor on the next) when 5411 is taken.
+_PORT = int(os.environ.get("BENCH_PORT", 5411))
+PORTS = {"product": _PORT, "floor": _PORT + 1}
 USER_AGENT = "aesseuji-bench"
 
 # The gunicorn settings both apps run under: the measured recommendation for 2 cores (gthread
@@ -166,16 +168,26 @@ class Sample:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of ``pids`` so far (those that still exist)."""
-    total = 0
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each of ``pids`` so far (those that still exist)."""
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError, IndexError):
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
+        found[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    return sum(cpu_by_pid(pids).values())
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two readings by the processes alive at the second one (a process that
+    exited in between drops out of both, instead of making the difference negative)."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
 
 
 def children(pid: int) -> list[int]:
@@ -442,12 +454,13 @@ def measure(
     app_pids = [master, *children(master)]
     drain(app_pids)
     db_pids = backend_pids(db_url) if db_url else []
-    app_before, db_before = cpu_seconds(app_pids), cpu_seconds(db_pids)
+    app_before, db_before = cpu_by_pid(app_pids), cpu_by_pid(db_pids)
     raw = run_wrk(target, args.seconds, args.connections, args.threads, creds, folder, round_tag)
-    app_after = cpu_seconds(app_pids)
+    app_pids = sorted(set(app_pids) | set(children(master)))
+    app_spent = cpu_spent(app_before, cpu_by_pid(app_pids))
     if db_url:
         db_pids = sorted(set(db_pids) | set(backend_pids(db_url)))
-    db_after = cpu_seconds(db_pids)
+    db_spent = cpu_spent(db_before, cpu_by_pid(db_pids))
     n = max(raw["requests"], 1)
     errors = raw["connect"] + raw["read"] + raw["write"] + raw["status"] + raw["timeout"]
     return Sample(
@@ -456,8 +469,8 @@ def measure(
         errors=errors,
         p50_ms=raw["p50_us"] / 1000,
         p99_ms=raw["p99_us"] / 1000,
-        app_ms=1000 * (app_after - app_before) / n,
-        db_ms=1000 * (db_after - db_before) / n if db_url else None,
+        app_ms=1000 * app_spent / n,
+        db_ms=1000 * db_spent / n if db_url else None,
     )
 
 

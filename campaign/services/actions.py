@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import BigInteger, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from campaign.errors import (
@@ -42,6 +43,33 @@ pledges = Pledge.__table__
 participants = Participant.__table__
 daily_tallies = DailyTally.__table__
 total_tallies = TotalTally.__table__
+campaigns = Campaign.__table__
+
+# The vote's hot path runs statements built once here on the session's connection: building a
+# statement and its ORM objects costs more Python than running its cached compiled form.
+_BY_KEY = select(*actions.c).where(
+    actions.c.campaign_id == bindparam("campaign_id"),
+    actions.c.user_id == bindparam("user_id"),
+    actions.c.idempotency_key == bindparam("key"),
+)
+_JOINED = (
+    update(participants)
+    .where(
+        participants.c.campaign_id == bindparam("b_campaign_id"),
+        participants.c.user_id == bindparam("b_user_id"),
+    )
+    .values(
+        actions=participants.c.actions + 1,
+        stamps=participants.c.stamps + bindparam("b_stamps", type_=BigInteger),
+    )
+    .returning(participants.c.team_id)
+)
+_STATUS = select(campaigns.c.status).where(campaigns.c.id == bindparam("campaign_id"))
+_PLEDGE = pledges.insert()
+_INSERT_ACTION = {
+    name: dialect.insert(actions).on_conflict_do_nothing().returning(actions.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 @dataclass(frozen=True)
@@ -94,8 +122,9 @@ def record_action(
       campaign that is not active or is past ``ends_at`` at ``now`` (CampaignClosed,
       CampaignNotOpen); a user who has not joined (NotParticipant); a reached daily or total cap
       (CapReached, saying which); evidence already counted (DuplicateEvidence);
-    - the campaign's status is read again once its counter row is locked, so an action racing
-      a close either lands before the close freezes the ledger or is refused;
+    - the campaign's status is read again once its counter row is locked (by the team row's
+      UPDATE where there is a team, else by a SELECT), so an action racing a close either lands
+      before the close freezes the ledger or is refused;
     - caps and the sponsor purse are enforced by conditional UPDATEs, so concurrent writers can
       never overrun them; when the purse is spent the action still counts and pledges 0 ₩;
     - a milestone is unlocked by exactly one pledge;
@@ -108,6 +137,7 @@ def record_action(
     evidence, evidence_key = clean_evidence(
         evidence, action_type.evidence, action_type.evidence_unique
     )
+    session.flush()  # what the caller added goes first: the statements below bypass the ORM
     if key is not None:
         earlier = _find_by_key(session, campaign, user, key)
         if earlier is not None:
@@ -119,11 +149,9 @@ def record_action(
     # Per-person rows first (no contention between people), the shared counters last, so the
     # hot rows stay locked for as short a time as possible and locks are always taken in the
     # same order.
-    joined = session.execute(
-        update(participants)
-        .where(participants.c.campaign_id == campaign.id, participants.c.user_id == user.id)
-        .values(actions=participants.c.actions + 1, stamps=participants.c.stamps + stamps)
-        .returning(participants.c.team_id)
+    connection = session.connection()
+    joined = connection.execute(
+        _JOINED, {"b_campaign_id": campaign.id, "b_user_id": user.id, "b_stamps": stamps}
     ).first()
     if joined is None:
         raise NotParticipant()
@@ -159,7 +187,8 @@ def record_action(
     actions_after, stamps_after, won = counters.count_action(
         session, campaign.id, shard, stamps=stamps, grant_due=upfront_due
     )
-    _ensure_still_accepting(session, campaign, now)
+    if team_id is None:
+        _ensure_still_accepting(session, campaign, now)
     if won < upfront_due:
         won += counters.spill(session, campaign, shard, upfront_due - won).granted
     due = won_due(
@@ -171,45 +200,45 @@ def record_action(
     if converts and due:
         won = counters.grant(session, campaign, shard, due)
     if team_id is not None:
-        counters.add_to_team(session, team_id, shard, actions=1, won=won)
+        # The team row's UPDATE re-reads the status too (one statement instead of two).
+        status = counters.count_vote_for_team(session, campaign.id, team_id, shard, won)
+        _ensure_accepting_now(status, campaign, now)
 
-    # ORM-enabled INSERT … RETURNING: the new Action comes back without another SELECT.
-    action = session.scalars(
-        insert(session, Action)
-        .values(
-            campaign_id=campaign.id,
-            user_id=user.id,
-            action_type_id=action_type.id,
-            team_id=team_id,
-            evidence=evidence,
-            evidence_key=evidence_key,
-            idempotency_key=key,
-            stamps=stamps,
-            won_due=due,
-            source=source,
-            counted_at=now,
-            kst_day=day,
-        )
-        .on_conflict_do_nothing()
-        .returning(Action)
-    ).first()
-    if action is None:
+    row = {
+        "campaign_id": campaign.id,
+        "user_id": user.id,
+        "action_type_id": action_type.id,
+        "team_id": team_id,
+        "evidence": evidence,
+        "evidence_key": evidence_key,
+        "idempotency_key": key,
+        "stamps": stamps,
+        "won_due": due,
+        "source": source,
+        "counted_at": now,
+        "kst_day": day,
+    }
+    action_id = connection.execute(_INSERT_ACTION[connection.dialect.name], row).scalar()
+    if action_id is None:
         if key is not None and _find_by_key(session, campaign, user, key) is not None:
             raise ConcurrentReplay()
         raise DuplicateEvidence()
+    # A plain object for the answer: the row is written, the session need not track it.
+    action = Action(id=action_id, **row)
     if won:
-        session.execute(
-            pledges.insert().values(
-                campaign_id=campaign.id,
-                source=PledgeSource.ACTION.value,
-                amount_won=won,
-                user_id=user.id,
-                team_id=team_id,
-                action_id=action.id,
-                anonymous=False,
-                created_at=now,
-                kst_day=day,
-            )
+        connection.execute(
+            _PLEDGE,
+            {
+                "campaign_id": campaign.id,
+                "source": PledgeSource.ACTION.value,
+                "amount_won": won,
+                "user_id": user.id,
+                "team_id": team_id,
+                "action_id": action_id,
+                "anonymous": False,
+                "created_at": now,
+                "kst_day": day,
+            },
         )
 
     unlocked: list[UnlockedMilestone] = []
@@ -252,7 +281,11 @@ def _ensure_still_accepting(session: Session, campaign: Campaign, now: datetime)
     ``counters.lock_all``), so either this action holds its row first and the close waits for it
     to commit, or the close commits first and this fresh read sees it.
     """
-    status = session.scalar(select(Campaign.status).where(Campaign.id == campaign.id))
+    status = session.connection().execute(_STATUS, {"campaign_id": campaign.id}).scalar()
+    _ensure_accepting_now(status, campaign, now)
+
+
+def _ensure_accepting_now(status: CampaignStatus | None, campaign: Campaign, now: datetime) -> None:
     ensure_accepting(status or CampaignStatus.CANCELLED, campaign.starts_at, campaign.ends_at, now)
 
 
@@ -274,13 +307,12 @@ def _take_from_cap(session: Session, table, cap: int, which: str, **key: object)
 
 
 def _find_by_key(session: Session, campaign: Campaign, user: User, key: str) -> Action | None:
-    return session.scalar(
-        select(Action).where(
-            Action.campaign_id == campaign.id,
-            Action.user_id == user.id,
-            Action.idempotency_key == key,
-        )
+    row = (
+        session.connection()
+        .execute(_BY_KEY, {"campaign_id": campaign.id, "user_id": user.id, "key": key})
+        .first()
     )
+    return None if row is None else Action(**row._asdict())
 
 
 def _replay(

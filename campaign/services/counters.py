@@ -32,6 +32,7 @@ from campaign.rules.money import allocate
 
 counters = CampaignCounter.__table__
 team_counters = TeamCounter.__table__
+campaigns = Campaign.__table__
 participant_counters = Participant.__table__
 
 
@@ -64,6 +65,33 @@ def _clamp(due: int):
     )
 
 
+def _count_statement(grants: bool):
+    values = {
+        "actions": counters.c.actions + 1,
+        "stamps": counters.c.stamps + bindparam("b_stamps", type_=BigInteger),
+    }
+    if grants:
+        due = bindparam("b_due", type_=BigInteger)
+        left = counters.c.purse_cap - counters.c.sponsor_won
+        clamp = case((counters.c.purse_cap.is_(None), due), (left < due, left), else_=due)
+        values |= {"sponsor_won": counters.c.sponsor_won + clamp, "last_grant": clamp}
+    return (
+        update(counters)
+        .where(
+            counters.c.campaign_id == bindparam("b_campaign_id"),
+            counters.c.shard == bindparam("b_shard"),
+        )
+        .values(values)
+        .returning(counters.c.actions, counters.c.stamps, counters.c.last_grant)
+    )
+
+
+# Built once (the vote's hot path): building a statement costs more Python than running its
+# cached compiled form.
+COUNT = _count_statement(grants=False)
+COUNT_AND_GRANT = _count_statement(grants=True)
+
+
 def count_action(
     session: Session, campaign_id: int, shard: int, *, stamps: int, grant_due: int = 0
 ) -> tuple[int, int, int]:
@@ -73,19 +101,10 @@ def count_action(
     Returns (actions, stamps, granted) of the row after the update. With one shard the first
     two are the campaign's totals.
     """
-    values = {
-        "actions": counters.c.actions + 1,
-        "stamps": counters.c.stamps + stamps,
-    }
+    params = {"b_campaign_id": campaign_id, "b_shard": shard, "b_stamps": stamps}
     if grant_due:
-        clamp = _clamp(grant_due)
-        values |= {"sponsor_won": counters.c.sponsor_won + clamp, "last_grant": clamp}
-    row = session.execute(
-        update(counters)
-        .where(counters.c.campaign_id == campaign_id, counters.c.shard == shard)
-        .values(values)
-        .returning(counters.c.actions, counters.c.stamps, counters.c.last_grant)
-    ).one()
+        params["b_due"] = grant_due
+    row = session.connection().execute(COUNT_AND_GRANT if grant_due else COUNT, params).one()
     return row.actions, row.stamps, (row.last_grant if grant_due else 0)
 
 
@@ -237,6 +256,46 @@ def add_to_team(session: Session, team_id: int, shard: int, **amounts: int) -> N
         update(team_counters)
         .where(team_counters.c.team_id == team_id, team_counters.c.shard == shard)
         .values({name: team_counters.c[name] + value for name, value in amounts.items()})
+    )
+
+
+# A vote's team row, with the campaign's status read by the same statement (see
+# ``count_vote_for_team``).
+TEAM_VOTE = (
+    update(team_counters)
+    .where(
+        team_counters.c.team_id == bindparam("b_team_id"),
+        team_counters.c.shard == bindparam("b_shard"),
+    )
+    .values(
+        actions=team_counters.c.actions + 1,
+        won=team_counters.c.won + bindparam("b_won", type_=BigInteger),
+    )
+    .returning(
+        select(campaigns.c.status)
+        .where(campaigns.c.id == bindparam("b_campaign_id"))
+        .scalar_subquery()
+    )
+)
+
+
+def count_vote_for_team(
+    session: Session, campaign_id: int, team_id: int, shard: int, won: int
+) -> str | None:
+    """Add one action and ``won`` to a team's row; returns the campaign's status as committed
+    when this statement started (None if the campaign is gone).
+
+    Called once the action's campaign counter row is held, so the statement's snapshot is taken
+    after that lock: a close (which locks every counter row first) has either committed before
+    it, and shows here, or waits for this transaction.
+    """
+    return (
+        session.connection()
+        .execute(
+            TEAM_VOTE,
+            {"b_team_id": team_id, "b_shard": shard, "b_won": won, "b_campaign_id": campaign_id},
+        )
+        .scalar()
     )
 
 

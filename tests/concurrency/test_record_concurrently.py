@@ -213,11 +213,19 @@ def test_postgres_stamps_and_cheers_on_sharded_counters(
         assert reconcile(session) == []
 
 
-def test_postgres_no_action_lands_after_the_close(pool: WorkerPool, pg: tuple[str, Engine]) -> None:
+@pytest.mark.parametrize("kind", [CampaignKind.CHEER, CampaignKind.TEAM])
+def test_postgres_no_action_lands_after_the_close(
+    pool: WorkerPool, pg: tuple[str, Engine], kind: CampaignKind
+) -> None:
+    """Without teams the status is re-read by a SELECT; with teams by the team row's UPDATE."""
     url, engine = pg
     with Session(engine) as session:
-        campaign = make_campaign(session, counter_shards=2)
-        users = people(session, campaign, [None] * 4)
+        if kind == CampaignKind.TEAM:
+            campaign = make_campaign(session, kind=kind, counter_shards=2)
+            users = people(session, campaign, ["dog", "cat"] * 2)
+        else:
+            campaign = make_campaign(session, counter_shards=2)
+            users = people(session, campaign, [None] * 4)
         session.commit()
         campaign_id = campaign.id
 
