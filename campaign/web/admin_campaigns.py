@@ -17,12 +17,6 @@ from campaign.http.error_messages import message_for
 from campaign.models import (
     Campaign,
     CampaignStatus,
-    DrawWinner,
-    Partner,
-    SettlementAllocation,
-    SettlementDay,
-    SettlementTeam,
-    User,
 )
 from campaign.models.types import utcnow
 from campaign.rules import transitions
@@ -32,7 +26,7 @@ from campaign.services import lifecycle
 from campaign.services.campaigns import campaign_at
 from campaign.services.exports import export_history, export_settlement
 from campaign.services.progress import progress
-from campaign.services.settlement import settlement_for
+from campaign.services.settlement import settlement_details, settlement_for
 from campaign.web.access import admin_required
 from campaign.web.admin_campaign_forms import CancelForm, ExportForm, ExtendForm
 
@@ -111,26 +105,7 @@ def _page(
     details = {}
     if settlement is not None:
         details = {
-            "allocations": session.execute(
-                select(Partner, SettlementAllocation)
-                .join(SettlementAllocation, SettlementAllocation.partner_id == Partner.id)
-                .where(SettlementAllocation.settlement_id == settlement.id)
-                .order_by(Partner.id)
-            ).all(),
-            "teams": session.scalars(
-                select(SettlementTeam).where(SettlementTeam.settlement_id == settlement.id)
-            ).all(),
-            "days": session.scalars(
-                select(SettlementDay)
-                .where(SettlementDay.settlement_id == settlement.id)
-                .order_by(SettlementDay.kst_day)
-            ).all(),
-            "winners": session.execute(
-                select(DrawWinner, User)
-                .join(User, User.id == DrawWinner.user_id)
-                .where(DrawWinner.settlement_id == settlement.id)
-                .order_by(DrawWinner.rank)
-            ).all(),
+            **settlement_details(session, settlement),
             "exports": export_history(session, settlement),
         }
     return render_template(
@@ -170,7 +145,6 @@ def change(slug: str, transition: str) -> BaseResponse:
     except DomainError as exc:
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
-    session.commit()
     flash(
         str(DONE[step]) if changed else _("Nothing to do: it was already done."),
         "success" if changed else "info",
@@ -192,7 +166,6 @@ def cancel(slug: str) -> str | BaseResponse:
         except DomainError as exc:
             form.reason.errors.append(message_for(exc))
         else:
-            session.commit()
             flash(_("The campaign is cancelled."), "success")
             return redirect(url_for("admin_campaigns.campaign", slug=slug))
     return _page(campaign, cancel_form=form, status=422)
@@ -217,7 +190,6 @@ def extend(slug: str) -> str | BaseResponse:
         except DomainError as exc:
             form.last_day.errors.append(message_for(exc))
         else:
-            session.commit()
             flash(_("The end date is moved."), "success")
             return redirect(url_for("admin_campaigns.campaign", slug=slug))
     return _page(campaign, extend_form=form, status=422)
@@ -233,7 +205,6 @@ def acknowledge(slug: str) -> BaseResponse:
     except DomainError as exc:
         flash(message_for(exc), "error")
     else:
-        session.commit()
         flash(_("The partners' acknowledgement is recorded."), "success")
     return redirect(url_for("admin_campaigns.campaign", slug=slug))
 
@@ -260,5 +231,4 @@ def export(slug: str) -> BaseResponse:
     except DomainError as exc:
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
-    session.commit()
     return attachment(exported)

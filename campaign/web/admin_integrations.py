@@ -81,7 +81,6 @@ def new_integration() -> str | Response:
             field = getattr(form, exc.field, form.action)
             field.errors = [*field.errors, message_for(exc)]
         else:
-            session.commit()
             return _secret_page(issued)
     return _list_page(form)
 
@@ -128,7 +127,6 @@ def rotate(integration_id: int) -> str | Response:
     issued = service.rotate_secret(
         session, current_user, found, utcnow(), timedelta(hours=form.grace_hours.data or 0)
     )
-    session.commit()
     return _secret_page(issued)
 
 
@@ -138,6 +136,5 @@ def deactivate(integration_id: int) -> Response:
     session = get_session()
     found = service.get_integration(session, integration_id)
     if service.deactivate(session, current_user, found, utcnow()):
-        session.commit()
         flash(_("The integration is switched off; its hook now refuses every event."), "success")
     return redirect(url_for("admin_integrations.integration", integration_id=found.id))

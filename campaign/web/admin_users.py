@@ -47,7 +47,6 @@ def set_role(user_id: int) -> Response:
     except Invalid as exc:
         flash(message_for(exc), "error")
     else:
-        session.commit()
         flash(_("%(name)s is now %(role)s.", name=user.display_name, role=role.value), "success")
     return redirect(url_for("admin_users.users", q=request.args.get("q", "")))
 
@@ -68,7 +67,6 @@ def set_active(user_id: int) -> Response:
     except Invalid as exc:
         flash(message_for(exc), "error")
     else:
-        session.commit()
         if active == "1":
             flash(_("%(name)s can log in again.", name=user.display_name), "success")
         else:
