@@ -13,12 +13,12 @@ from werkzeug.serving import run_simple
 
 from campaign import migrate, scheduler
 from campaign.db import database
+from campaign.demo import DEMO_PASSWORD, seed_demo
 from campaign.errors import DomainError
 from campaign.exports import FORMATS
 from campaign.models.types import utcnow
 from campaign.services import lifecycle, onboarding
 from campaign.services.campaigns import campaign_at
-from campaign.services.demo import DEMO_PASSWORD, seed_demo
 from campaign.services.exports import export_settlement
 from campaign.services.reconcile import reconcile
 from campaign.services.settlement import settlement_for

@@ -25,7 +25,7 @@ from campaign.rules import proposals as proposal_rules
 from campaign.rules.proposals import ProposalAction
 from campaign.services import proposal_views, proposals
 from campaign.web.access import signed_in
-from campaign.web.crew_forms import (
+from campaign.web.proposal_forms import (
     EVIDENCE_LABELS,
     KIND_LABELS,
     CommentForm,

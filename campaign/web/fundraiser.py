@@ -33,7 +33,7 @@ from campaign.rules.matching import GIFT_MAX_WON, GIFT_MIN_WON, QUICK_PICKS_WON
 from campaign.services import fundraising, receipts
 from campaign.services.campaigns import find_campaign
 from campaign.web.access import signed_in
-from campaign.web.crew_forms import GiftForm, ReceiptForm
+from campaign.web.fundraiser_forms import GiftForm, ReceiptForm
 from campaign.web.redirects import safe_next
 
 bp = Blueprint("fundraiser", __name__)

@@ -20,7 +20,7 @@ from campaign.rules.signatures import SIGNATURE_HEADER
 from campaign.services import integrations as service
 from campaign.services.integrations import IssuedSecret
 from campaign.web.access import admin_required
-from campaign.web.admin_integration_forms import IntegrationForm, RotateForm
+from campaign.web.admin.integration_forms import IntegrationForm, RotateForm
 
 bp = Blueprint("admin_integrations", __name__, url_prefix="/admin")
 

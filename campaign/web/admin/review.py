@@ -20,14 +20,9 @@ from campaign.rules import proposals as proposal_rules
 from campaign.rules.proposals import ProposalAction
 from campaign.services import proposal_views, proposals, scheduled_edits
 from campaign.web.access import admin_required, signed_in
+from campaign.web.admin.review_forms import ApproveForm, ReasonForm, ScheduledForm
 from campaign.web.crew import ID, form_context, show_error
-from campaign.web.crew_forms import (
-    EVIDENCE_LABELS,
-    KIND_LABELS,
-    ApproveForm,
-    ReasonForm,
-    ScheduledForm,
-)
+from campaign.web.proposal_forms import EVIDENCE_LABELS, KIND_LABELS
 
 bp = Blueprint("admin_review", __name__, url_prefix="/admin")
 

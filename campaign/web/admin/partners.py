@@ -14,7 +14,7 @@ from campaign.models import Partner
 from campaign.models.types import utcnow
 from campaign.services import partners as partner_service
 from campaign.web.access import admin_required
-from campaign.web.admin_partner_forms import PartnerForm, PartnerTokenForm
+from campaign.web.admin.partner_forms import PartnerForm, PartnerTokenForm
 
 bp = Blueprint("admin_partners", __name__, url_prefix="/admin")
 

@@ -28,7 +28,7 @@ from campaign.services.exports import export_history, export_settlement
 from campaign.services.progress import progress
 from campaign.services.settlement import settlement_details, settlement_for
 from campaign.web.access import admin_required
-from campaign.web.admin_campaign_forms import CancelForm, ExportForm, ExtendForm
+from campaign.web.admin.campaign_forms import CancelForm, ExportForm, ExtendForm
 
 bp = Blueprint("admin_campaigns", __name__, url_prefix="/admin/campaigns")
 
