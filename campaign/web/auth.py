@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from campaign.db import after_commit, get_session, keep_on_error
+from campaign.db import after_commit, discard_changes, get_session, keep_on_error
 from campaign.errors import BadCredentials, Invalid, LoginLocked, VerificationLinkInvalid
 from campaign.extensions import limiter
 from campaign.http.account_mail import send_sign_up_attempt, send_verification
@@ -46,6 +46,7 @@ def signup() -> str | Response:
                 now=utcnow(),
             )
         except Invalid as exc:
+            discard_changes()  # nothing the refused request wrote stays
             getattr(form, exc.field).errors.append(message_for(exc))
         else:
             # The same page whether the address was new or not; only its owner learns which.
@@ -161,6 +162,7 @@ def change_password() -> str | Response:
                 now=utcnow(),
             )
         except Invalid as exc:
+            discard_changes()  # nothing the refused request wrote stays
             field = form.current_password if exc.field == "current_password" else form.new_password
             field.errors.append(message_for(exc))
         else:

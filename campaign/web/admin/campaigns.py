@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import DomainError
 from campaign.http.downloads import attachment
 from campaign.http.error_messages import message_for
@@ -143,6 +143,7 @@ def change(slug: str, transition: str) -> BaseResponse:
             actor_label="admin",
         )
     except DomainError as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
     flash(
@@ -164,6 +165,7 @@ def cancel(slug: str) -> str | BaseResponse:
                 session, campaign, actor=current_user, reason=form.reason.data or "", now=utcnow()
             )
         except DomainError as exc:
+            discard_changes()  # nothing the refused request wrote stays
             form.reason.errors.append(message_for(exc))
         else:
             flash(_("The campaign is cancelled."), "success")
@@ -188,6 +190,7 @@ def extend(slug: str) -> str | BaseResponse:
                 reason=form.reason.data or None,
             )
         except DomainError as exc:
+            discard_changes()  # nothing the refused request wrote stays
             form.last_day.errors.append(message_for(exc))
         else:
             flash(_("The end date is moved."), "success")
@@ -203,6 +206,7 @@ def acknowledge(slug: str) -> BaseResponse:
     try:
         lifecycle.mark_acknowledged(session, campaign, actor=current_user, now=utcnow())
     except DomainError as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
     else:
         flash(_("The partners' acknowledgement is recorded."), "success")
@@ -229,6 +233,7 @@ def export(slug: str) -> BaseResponse:
             now=utcnow(),
         )
     except DomainError as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
     return attachment(exported)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import Invalid
 from campaign.http.error_messages import message_for, message_for_code
 from campaign.models import Integration
@@ -78,6 +78,7 @@ def new_integration() -> str | Response:
                 now=utcnow(),
             )
         except Invalid as exc:
+            discard_changes()  # nothing the refused request wrote stays
             field = getattr(form, exc.field, form.action)
             field.errors = [*field.errors, message_for(exc)]
         else:

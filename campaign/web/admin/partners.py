@@ -49,6 +49,7 @@ def new_partner() -> str | Response:
                 session, current_user, form.details(), utcnow()
             )
         except (Invalid, PartnerNameTaken) as exc:
+            discard_changes()  # nothing the refused request wrote stays
             _show_error(form, exc)
         else:
             flash(_("Partner added: %(name)s.", name=partner.name), "success")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import Invalid
 from campaign.http.error_messages import message_for
 from campaign.models import Role, User
@@ -45,6 +45,7 @@ def set_role(user_id: int) -> Response:
     try:
         accounts.set_role(session, current_user, user, role, utcnow())
     except Invalid as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
     else:
         flash(_("%(name)s is now %(role)s.", name=user.display_name, role=role.value), "success")
@@ -65,6 +66,7 @@ def set_active(user_id: int) -> Response:
     try:
         accounts.set_active(session, current_user, user, active == "1", utcnow())
     except Invalid as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
     else:
         if active == "1":
