@@ -47,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     observability.init_app(app)
     register_web(app)
     register_api(app)
+    db.unit_of_work(app)
     security.init_app(app)
     cli.init_app(app)
     return app

@@ -13,12 +13,12 @@ from werkzeug.serving import run_simple
 
 from campaign import migrate, scheduler
 from campaign.db import database
+from campaign.demo import DEMO_PASSWORD, seed_demo
 from campaign.errors import DomainError
 from campaign.exports import FORMATS
 from campaign.models.types import utcnow
-from campaign.services import accounts, lifecycle
+from campaign.services import lifecycle, onboarding
 from campaign.services.campaigns import campaign_at
-from campaign.services.demo import DEMO_PASSWORD, seed_demo
 from campaign.services.exports import export_settlement
 from campaign.services.reconcile import reconcile
 from campaign.services.settlement import settlement_for
@@ -45,7 +45,7 @@ def create_admin_command(email: str, password_stdin: bool) -> None:
         )
     try:
         with database().transaction() as session:
-            user, created = accounts.create_or_promote_admin(
+            user, created = onboarding.make_admin(
                 session, email=email, password=password, now=utcnow()
             )
             message = f"{'created' if created else 'promoted'} admin {user.email}"

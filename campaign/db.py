@@ -5,18 +5,25 @@ may write begins IMMEDIATE: two writers then queue for the lock instead of one f
 "database is locked" or losing an update. Requests that only read (GET/HEAD) use a deferred
 transaction so page views never wait for a writer.
 
+Each request is one unit of work (``unit_of_work``): views and services only flush; the boundary
+commits when the view answers below 400 and rolls back when it raises or answers an error, unless
+the view called ``keep_on_error`` because its refusal must still be recorded (a failed log-in
+counts toward the lock; a refused webhook delivery stays in the log). Work that must follow the
+commit (mail) is queued with ``after_commit``.
+
 PostgreSQL gets ``pool_pre_ping`` and a pool that a forked child (a gunicorn worker after
 ``--preload``) never inherits.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import BigInteger, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -101,6 +108,64 @@ class Database:
 def init_app(app: Flask) -> None:
     app.extensions["campaign.db"] = Database(app.config["DATABASE_URL"])
     app.teardown_appcontext(_close_session)
+
+
+def unit_of_work(app: Flask) -> None:
+    """Make every view of ``app`` one transaction (call after registering the blueprints).
+
+    The commit runs inside the view's dispatch, so a commit that fails (the database went
+    away, a constraint) is answered by the app's error handlers like any other error.
+    """
+    for endpoint, view in list(app.view_functions.items()):
+        if not getattr(view, "in_unit_of_work", False):
+            app.view_functions[endpoint] = _in_unit_of_work(view)
+
+
+def _in_unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Response:
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except BaseException:
+            _finish(commit=g.get("db_keep_on_error", False))
+            raise
+        _finish(commit=response.status_code < 400 or g.get("db_keep_on_error", False))
+        return response
+
+    run.in_unit_of_work = True  # type: ignore[attr-defined]
+    return run
+
+
+def _finish(*, commit: bool) -> None:
+    session: Session | None = g.get("db_session")
+    callbacks: list[Callable[[], Any]] = g.pop("db_after_commit", [])
+    if not commit:
+        if session is not None:
+            session.rollback()
+        return
+    if session is not None:
+        session.commit()
+    for callback in callbacks:
+        callback()
+
+
+def keep_on_error() -> None:
+    """Commit this request's work even though it answers an error (or raises one): the
+    refusal itself must be recorded."""
+    g.db_keep_on_error = True
+
+
+def discard_changes() -> None:
+    """Drop what this request wrote so far, now (before a refused request renders its page,
+    so nothing of it shows); later work of the request is committed as usual."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Run ``callback`` once this request's work is committed (never when it rolls back)."""
+    g.setdefault("db_after_commit", []).append(callback)
 
 
 def database(app: Flask | None = None) -> Database:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from campaign import create_app
 from campaign.config import ConfigError, load_settings
 from campaign.db import database
+from campaign.demo import DEMO_ACCOUNTS
 from campaign.models import Role, User
-from campaign.services.demo import DEMO_ACCOUNTS
 from tests.factories import make_user
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from campaign.api.common import json_object, string_field
 from campaign.api.openapi import JSON_BODY, RATE_LIMITED, operation
 from campaign.api.schemas import ref
-from campaign.db import get_session
+from campaign.db import after_commit, get_session, keep_on_error
 from campaign.errors import BadCredentials, LoginLocked
 from campaign.extensions import limiter
 from campaign.http.account_mail import send_sign_up_attempt, send_verification
@@ -60,11 +60,8 @@ def sign_up() -> Any:
         display_name=string_field(body, "display_name"),
         now=utcnow(),
     )
-    session.commit()
-    if signed_up.created:
-        send_verification(signed_up.user)
-    else:
-        send_sign_up_attempt(signed_up.user)
+    send = send_verification if signed_up.created else send_sign_up_attempt
+    after_commit(lambda: send(signed_up.user))
     message = _("We sent a mail to %(email)s. Open the link in it to confirm your address.")
     return jsonify(status="check_your_mail", message=message % {"email": signed_up.user.email}), 202
 
@@ -87,7 +84,7 @@ def issue_token() -> Any:
             session, string_field(body, "email"), string_field(body, "password"), utcnow()
         )
     except BadCredentials:
-        session.commit()  # the failure counts toward the address's lock
+        keep_on_error()  # the failure counts toward the address's lock
         raise
     except LoginLocked as exc:
         response, status = error_response(status_for(exc), exc.code, message_for(exc))
@@ -96,5 +93,4 @@ def issue_token() -> Any:
     issued = accounts.issue_api_token(
         session, user, string_field(body, "name", required=False), utcnow()
     )
-    session.commit()
     return jsonify(token=issued.secret, **token_json(issued.token)), 201

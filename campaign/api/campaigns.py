@@ -45,10 +45,9 @@ from campaign.extensions import action_limit, join_limit, limiter
 from campaign.models import Campaign, User
 from campaign.models.types import utcnow
 from campaign.rules.evidence import EVIDENCE_MAX, KEY_MAX
-from campaign.services import webhooks
 from campaign.services.actions import record_action
 from campaign.services.campaigns import find_campaign, visible_campaigns
-from campaign.services.participation import join
+from campaign.services.onboarding import join_and_credit
 from campaign.services.progress import progress
 
 bp = Blueprint("api_campaigns", __name__, url_prefix="/api/v1")
@@ -205,12 +204,9 @@ def join_campaign(slug: str) -> Any:
     body = json_object() if request.get_data() else {}
     team = optional_string(body, "team", max_length=TEAM_CODE_MAX)
     session = get_session()
-    joined = join(session, user, campaign, team, utcnow())
-    # Actions a partner system reported before this person joined count now.
-    webhooks.credit_pending(session, user, utcnow(), campaign)
+    joined = join_and_credit(session, user, campaign, team, utcnow())
     session.refresh(joined.participant)
     body = {"participant": participant_json(campaign, joined.participant)}
-    session.commit()
     return jsonify(body), 201 if joined.created else 200
 
 
@@ -275,7 +271,6 @@ def record_campaign_action(slug: str) -> Any:
     )
     answer = recorded_json(campaign, recorded)
     answer["progress"] = progress_json(campaign, progress(session, campaign, now))
-    session.commit()
     response = jsonify(answer)
     response.status_code = 201
     if recorded.replayed:

@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 
 from campaign.api.openapi import RATE_LIMITED, SIGNED, operation
 from campaign.api.schemas import ref
-from campaign.db import get_session
+from campaign.db import get_session, keep_on_error
 from campaign.extensions import hook_limit, limiter
 from campaign.http.error_messages import status_for
 from campaign.http.errors import domain_error_response
@@ -70,7 +70,7 @@ def receive(key: str) -> Any:
         utcnow(),
         status_of=status_for,
     )
-    session.commit()  # the delivery log is kept for refusals too
+    keep_on_error()  # the delivery log is kept for refusals too
     if answer.error is not None:
         return domain_error_response(answer.error, answer.status)
     return jsonify(answer.body), answer.status

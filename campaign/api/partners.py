@@ -112,5 +112,4 @@ def export(slug: str) -> Any:
         actor_label=f"partner:{g.partner.id}",
         now=utcnow(),
     )
-    session.commit()
     return attachment(exported)

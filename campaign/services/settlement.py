@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,12 +19,14 @@ from campaign.models import (
     Campaign,
     DrawWinner,
     Participant,
+    Partner,
     Pledge,
     PledgeSource,
     Settlement,
     SettlementAllocation,
     SettlementDay,
     SettlementTeam,
+    User,
 )
 from campaign.rules.draw import draw, draw_seed
 from campaign.rules.money import allocate
@@ -221,3 +224,30 @@ def _draw_winners(
 
 def settlement_for(session: Session, campaign: Campaign) -> Settlement | None:
     return session.scalar(select(Settlement).where(Settlement.campaign_id == campaign.id))
+
+
+def settlement_details(session: Session, settlement: Settlement) -> dict[str, Any]:
+    """What the admin reads of a settlement: each partner's allocation, the teams, the days
+    (in order) and the drawn winners with their accounts (by rank)."""
+    return {
+        "allocations": session.execute(
+            select(Partner, SettlementAllocation)
+            .join(SettlementAllocation, SettlementAllocation.partner_id == Partner.id)
+            .where(SettlementAllocation.settlement_id == settlement.id)
+            .order_by(Partner.id)
+        ).all(),
+        "teams": session.scalars(
+            select(SettlementTeam).where(SettlementTeam.settlement_id == settlement.id)
+        ).all(),
+        "days": session.scalars(
+            select(SettlementDay)
+            .where(SettlementDay.settlement_id == settlement.id)
+            .order_by(SettlementDay.kst_day)
+        ).all(),
+        "winners": session.execute(
+            select(DrawWinner, User)
+            .join(User, User.id == DrawWinner.user_id)
+            .where(DrawWinner.settlement_id == settlement.id)
+            .order_by(DrawWinner.rank)
+        ).all(),
+    }

@@ -11,12 +11,6 @@ from campaign.http import errors
 from campaign.models import User
 from campaign.services.accounts import user_for_login_token
 from campaign.web import (
-    admin_audit,
-    admin_campaigns,
-    admin_integrations,
-    admin_partners,
-    admin_review,
-    admin_users,
     auth,
     challenges,
     crew,
@@ -24,6 +18,12 @@ from campaign.web import (
     main,
     notifications,
 )
+from campaign.web.admin import audit as admin_audit
+from campaign.web.admin import campaigns as admin_campaigns
+from campaign.web.admin import integrations as admin_integrations
+from campaign.web.admin import partners as admin_partners
+from campaign.web.admin import review as admin_review
+from campaign.web.admin import users as admin_users
 from campaign.web.navigation import here, nav_items
 
 

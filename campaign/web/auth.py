@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import after_commit, discard_changes, get_session, keep_on_error
 from campaign.errors import BadCredentials, Invalid, LoginLocked, VerificationLinkInvalid
 from campaign.extensions import limiter
 from campaign.http.account_mail import send_sign_up_attempt, send_verification
@@ -46,14 +46,12 @@ def signup() -> str | Response:
                 now=utcnow(),
             )
         except Invalid as exc:
+            discard_changes()  # nothing the refused request wrote stays
             getattr(form, exc.field).errors.append(message_for(exc))
         else:
-            session.commit()
             # The same page whether the address was new or not; only its owner learns which.
-            if signed_up.created:
-                send_verification(signed_up.user)
-            else:
-                send_sign_up_attempt(signed_up.user)
+            send = send_verification if signed_up.created else send_sign_up_attempt
+            after_commit(lambda: send(signed_up.user))
             return render_template("auth/check_mail.html", email=signed_up.user.email)
     return render_template("auth/signup.html", form=form)
 
@@ -73,7 +71,6 @@ def verify_email(token: str) -> str | Response | tuple[str, int]:
         )
     except VerificationLinkInvalid as exc:
         return render_template("auth/verify_failed.html", message=message_for(exc)), 400
-    session.commit()
     flash(
         _("Your email address is confirmed. Thank you, %(name)s!", name=user.display_name),
         "success",
@@ -108,14 +105,13 @@ def login() -> str | Response | tuple[str, int]:
                 session, form.email.data or "", form.password.data or "", utcnow()
             )
         except BadCredentials as exc:
-            session.commit()  # the failure counts toward the address's lock
+            keep_on_error()  # the failure counts toward the address's lock
             form.password.errors.append(message_for(exc))
         except LoginLocked as exc:
             form.password.errors.append(message_for(exc))
             return render_template("auth/login.html", form=form), 429
         else:
             accounts.start_login_session(session, user, utcnow())
-            session.commit()
             login_user(user, remember=bool(form.remember.data))
             return redirect(safe_next(form.next.data, url_for("main.home")))
     return render_template("auth/login.html", form=form)
@@ -127,7 +123,6 @@ def logout() -> Response:
     if current_user.is_authenticated:
         session = get_session()
         accounts.end_login_session(session, current_user.login_token)
-        session.commit()
         logout_user()
     return redirect(url_for("main.home"))
 
@@ -167,10 +162,10 @@ def change_password() -> str | Response:
                 now=utcnow(),
             )
         except Invalid as exc:
+            discard_changes()  # nothing the refused request wrote stays
             field = form.current_password if exc.field == "current_password" else form.new_password
             field.errors.append(message_for(exc))
         else:
-            session.commit()
             user = current_user._get_current_object()
             logout_user()
             login_user(user)
@@ -193,7 +188,6 @@ def new_token() -> str | Response:
         return redirect(url_for("auth.account"))
     session = get_session()
     issued = accounts.issue_api_token(session, current_user, form.name.data or "", utcnow())
-    session.commit()
     return _account_page(new_token=issued.secret)
 
 
@@ -202,6 +196,5 @@ def new_token() -> str | Response:
 def revoke_token(token_id: int) -> Response:
     session = get_session()
     accounts.revoke_api_token(session, current_user, token_id, utcnow())
-    session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for("auth.account"))

@@ -15,7 +15,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import DomainError, IdempotencyKeyReused, NotFound
 from campaign.extensions import action_limit, join_limit, limiter
 from campaign.http.error_messages import message_for, status_for
@@ -23,10 +23,9 @@ from campaign.i18n import format_won
 from campaign.models import Campaign
 from campaign.models.types import utcnow
 from campaign.rules.countdown import Phase, countdown
-from campaign.services import webhooks
 from campaign.services.actions import RecordedAction, record_action
 from campaign.services.campaigns import find_campaign
-from campaign.services.participation import join
+from campaign.services.onboarding import join_and_credit
 from campaign.services.progress import (
     contribution,
     decimal_units,
@@ -125,7 +124,7 @@ def _share_text(share: int, total: int) -> str:
 def _refused(
     campaign: Campaign, error: DomainError, failed: tuple[str, str] | None = None
 ) -> tuple[str, int]:
-    get_session().rollback()  # nothing of the refused request may show or stay
+    discard_changes()  # nothing of the refused request may show or stay
     flash(message_for(error), "error")
     return _page(campaign, status_for(error), failed)
 
@@ -148,14 +147,11 @@ def join_challenge(slug: str) -> Response | tuple[str, int]:
     form = JoinForm.for_campaign(campaign)
     session = get_session()
     try:
-        joined = join(session, signed_in(), campaign, form.team.data, utcnow())
+        joined = join_and_credit(session, signed_in(), campaign, form.team.data, utcnow())
     except NotFound:
         raise  # never a page about a campaign the viewer may not see
     except DomainError as exc:
         return _refused(campaign, exc)
-    # Actions a partner system reported before this person joined count now.
-    webhooks.credit_pending(session, signed_in(), utcnow(), campaign)
-    session.commit()
     team = campaign.team(form.team.data or "") if campaign.teams else None
     if not joined.created:
         flash(_("You have already joined this challenge."), "info")
@@ -190,14 +186,13 @@ def take_action(slug: str) -> Response | tuple[str, int]:
             source="web",
         )
     except IdempotencyKeyReused:
-        session.rollback()
+        discard_changes()
         flash(
             _("This form was already sent with other details. Use the fresh form below."), "error"
         )
         return _page(campaign, 422, (code, evidence))
     except DomainError as exc:
         return _refused(campaign, exc, (code, evidence))
-    session.commit()
     for message, category in outcome_messages(campaign, recorded):
         flash(message, category)
     return _back(campaign)

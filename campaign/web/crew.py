@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import Field
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import Invalid
 from campaign.http.error_messages import message_for
 from campaign.models.types import utcnow
@@ -25,7 +25,7 @@ from campaign.rules import proposals as proposal_rules
 from campaign.rules.proposals import ProposalAction
 from campaign.services import proposal_views, proposals
 from campaign.web.access import signed_in
-from campaign.web.crew_forms import (
+from campaign.web.proposal_forms import (
     EVIDENCE_LABELS,
     KIND_LABELS,
     CommentForm,
@@ -90,10 +90,9 @@ def new_proposal() -> str | Response:
             if _wants_submit():
                 proposals.submit(session, signed_in(), proposal.id, now)
         except Invalid as exc:
-            session.rollback()
+            discard_changes()
             show_error(form, exc)
         else:
-            session.commit()
             flash(_submitted_or_saved(proposal.status.value), "success")
             return redirect(url_for("crew.proposal", proposal_id=proposal.id))
     return render_template("crew/proposal_form.html", proposal=None, **form_context(form))
@@ -143,10 +142,9 @@ def edit_proposal(proposal_id: int) -> str | Response:
             if _wants_submit():
                 proposals.submit(session, signed_in(), proposal_id, now)
         except Invalid as exc:
-            session.rollback()
+            discard_changes()
             show_error(form, exc)
         else:
-            session.commit()
             flash(_submitted_or_saved(found.status.value), "success")
             return redirect(url_for("crew.proposal", proposal_id=proposal_id))
     return render_template("crew/proposal_form.html", proposal=found, **form_context(form))
@@ -160,10 +158,9 @@ def _step(proposal_id: int, take: Callable[..., Any], done: str) -> Response:
     try:
         take(session, signed_in(), proposal_id, utcnow())
     except Invalid as exc:
-        session.rollback()
+        discard_changes()
         flash(message_for(exc), "error")
     else:
-        session.commit()
         flash(done, "success")
     return redirect(url_for("crew.proposal", proposal_id=proposal_id))
 
@@ -175,11 +172,10 @@ def submit(proposal_id: int) -> Response:
     try:
         proposals.submit(session, signed_in(), proposal_id, utcnow())
     except Invalid as exc:
-        session.rollback()
+        discard_changes()
         flash(message_for(exc), "error")
         flash(_("Complete the proposal, then send it again."), "info")
         return redirect(url_for("crew.edit_proposal", proposal_id=proposal_id))
-    session.commit()
     flash(_("Your proposal is sent for review."), "success")
     return redirect(url_for("crew.proposal", proposal_id=proposal_id))
 
@@ -206,10 +202,9 @@ def comment(proposal_id: int) -> str | Response:
         try:
             proposals.add_comment(session, signed_in(), proposal_id, form.body.data or "", utcnow())
         except Invalid as exc:
-            session.rollback()
+            discard_changes()
             form.body.errors = [*form.body.errors, message_for(exc)]
         else:
-            session.commit()
             flash(_("Your comment is posted."), "success")
             return redirect(url_for("crew.proposal", proposal_id=proposal_id) + "#discussion")
     else:

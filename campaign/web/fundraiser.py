@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import (
     CampaignClosed,
     CampaignNotOpen,
@@ -33,7 +33,7 @@ from campaign.rules.matching import GIFT_MAX_WON, GIFT_MIN_WON, QUICK_PICKS_WON
 from campaign.services import fundraising, receipts
 from campaign.services.campaigns import find_campaign
 from campaign.web.access import signed_in
-from campaign.web.crew_forms import GiftForm, ReceiptForm
+from campaign.web.fundraiser_forms import GiftForm, ReceiptForm
 from campaign.web.redirects import safe_next
 
 bp = Blueprint("fundraiser", __name__)
@@ -123,10 +123,9 @@ def give(slug: str) -> Response:
             utcnow(),
         )
     except RETRYABLE as exc:
-        session.rollback()
+        discard_changes()
         flash(message_for(exc), "error")
         return redirect(_back(campaign))
-    session.commit()
     gave = format_won(result.gift.amount_won)
     if result.matched and not result.budget_short:
         flash(
@@ -160,7 +159,6 @@ def ask_for_receipt(slug: str) -> Response:
     campaign = _fundraiser(session, slug)
     if request.form.get("withdraw"):
         if receipts.withdraw_receipt(session, signed_in(), campaign):
-            session.commit()
             flash(
                 _("Your receipt request is withdrawn; the charity will not get your details."),
                 "success",
@@ -180,10 +178,9 @@ def ask_for_receipt(slug: str) -> Response:
             now=utcnow(),
         )
     except Invalid as exc:
-        session.rollback()
+        discard_changes()
         flash(message_for(exc), "error")
         return redirect(_back(campaign))
-    session.commit()
     flash(_("Your receipt request is saved. The charity gets it with the settlement."), "success")
     return redirect(_back(campaign))
 
@@ -199,10 +196,9 @@ def cancel(slug: str, pledge_id: int) -> Response:
     try:
         cancelled = fundraising.cancel_gift(session, signed_in(), pledge_id, utcnow())
     except (CampaignClosed, CampaignNotOpen) as exc:
-        session.rollback()
+        discard_changes()
         flash(message_for(exc), "error")
         return redirect(_back(campaign))
-    session.commit()
     if cancelled.already:
         flash(_("That gift was already cancelled."), "info")
     else:

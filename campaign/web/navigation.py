@@ -10,7 +10,7 @@ from flask import request, url_for
 from flask_babel import lazy_gettext
 from flask_login import current_user
 
-from campaign.web.admin_review import pending_badge
+from campaign.web.admin.review import pending_badge
 from campaign.web.notifications import unread_badge
 
 

@@ -101,7 +101,6 @@ def index() -> str:
 def read_all() -> Response:
     session = get_session()
     notifications.mark_read(session, current_user.id, utcnow())
-    session.commit()
     return redirect(url_for("notifications.index"))
 
 
@@ -114,5 +113,4 @@ def open_one(notification_id: int) -> Response:
     if notification is None:
         abort(404)
     notifications.mark_read(session, current_user.id, utcnow(), notification_id)
-    session.commit()
     return redirect(_url(notification) or url_for("notifications.index"))

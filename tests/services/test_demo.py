@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.db import Base
+from campaign.demo import DEMO_ACCOUNTS, seed_demo
+from campaign.demo.challenges import DEMO_PEOPLE, PARTNERS
 from campaign.models import (
     AuditEntry,
     Campaign,
@@ -19,8 +21,6 @@ from campaign.models import (
 )
 from campaign.rules.calendar import end_bound, kst_day, start_of_day
 from campaign.services import counters
-from campaign.services.demo import DEMO_ACCOUNTS, seed_demo
-from campaign.services.demo_challenges import DEMO_PEOPLE, PARTNERS
 from campaign.services.progress import progress
 from campaign.services.reconcile import reconcile
 from tests.factories import NOW, make_partner

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from campaign.demo import ensure_demo_users
+from campaign.demo.crew import seed_crew_demo
 from campaign.errors import (
     CampaignClosed,
     CampaignNotOpen,
@@ -30,8 +32,6 @@ from campaign.models import (
     User,
 )
 from campaign.services import counters, fundraising
-from campaign.services.demo import ensure_demo_users
-from campaign.services.demo_crew import seed_crew_demo
 from campaign.services.reconcile import reconcile
 from tests.factories import DAY, NOW, make_campaign, make_fundraiser, make_user
 

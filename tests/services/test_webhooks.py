@@ -27,7 +27,7 @@ from campaign.models import (
 )
 from campaign.rules.signatures import signature_header
 from campaign.rules.states import Evidence
-from campaign.services import accounts, integrations
+from campaign.services import accounts, integrations, onboarding
 from campaign.services.participation import join
 from campaign.services.verification import verification_token, verify_email
 from campaign.services.webhooks import HookAnswer, credit_pending, receive_event
@@ -547,3 +547,28 @@ def test_an_unverified_account_does_not_get_the_credit_of_its_address(session: S
     verify_email(session, SECRET, verification_token(SECRET, squatter), crew_domains=(), now=NOW)
     session.commit()
     assert count(session, Action) == 2
+
+
+def test_join_and_credit_counts_what_was_reported_before_the_join(session: Session) -> None:
+    target = hook(session, kind=CampaignKind.TEAM)
+    deliver(session, target, event(1))
+    user = sign_up(session)
+
+    onboarding.join_and_credit(session, user, target.campaign, "dog", NOW)
+    session.commit()
+    stored = session.scalar(select(WebhookEvent))
+    assert stored.outcome == "credited" and count(session, Action) == 1
+
+
+def test_making_an_admin_credits_the_address_the_operator_vouches_for(session: Session) -> None:
+    target = hook(session)
+    deliver(session, target, event(1, email="boss@example.com"))
+    assert count(session, Action) == 0
+
+    user, created = onboarding.make_admin(
+        session, email="boss@example.com", password="correct horse battery", now=NOW
+    )
+    session.commit()
+    assert created and user.is_verified
+    stored = session.scalar(select(WebhookEvent))
+    assert (stored.outcome, stored.action_id) == ("credited", session.scalar(select(Action.id)))

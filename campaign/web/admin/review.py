@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import Invalid
 from campaign.http.error_messages import message_for
 from campaign.models import Campaign, CampaignStatus
@@ -20,14 +20,9 @@ from campaign.rules import proposals as proposal_rules
 from campaign.rules.proposals import ProposalAction
 from campaign.services import proposal_views, proposals, scheduled_edits
 from campaign.web.access import admin_required, signed_in
+from campaign.web.admin.review_forms import ApproveForm, ReasonForm, ScheduledForm
 from campaign.web.crew import ID, form_context, show_error
-from campaign.web.crew_forms import (
-    EVIDENCE_LABELS,
-    KIND_LABELS,
-    ApproveForm,
-    ReasonForm,
-    ScheduledForm,
-)
+from campaign.web.proposal_forms import EVIDENCE_LABELS, KIND_LABELS
 
 bp = Blueprint("admin_review", __name__, url_prefix="/admin")
 
@@ -107,10 +102,9 @@ def approve(proposal_id: int) -> str | Response:
                 note=form.note.data,
             )
         except Invalid as exc:
-            session.rollback()
+            discard_changes()
             show_error(form, exc)
         else:
-            session.commit()
             flash(
                 _("Approved. “%(title)s” is scheduled at /c/%(slug)s.", **_names(campaign)),
                 "success",
@@ -134,10 +128,9 @@ def _decide(proposal_id: int, prefix: str, done: str) -> str | Response:
         try:
             take(session, signed_in(), proposal_id, form.reason.data or "", utcnow())
         except Invalid as exc:
-            session.rollback()
+            discard_changes()
             form.reason.errors = [*form.reason.errors, message_for(exc)]
         else:
-            session.commit()
             flash(done, "success")
             return redirect(url_for("admin_review.queue"))
     return _review_page(proposal_id, **{f"{prefix}_form": form})
@@ -173,14 +166,13 @@ def edit_scheduled(slug: str) -> str | Response:
                 session, signed_in(), campaign, form.details(), form.reason.data, now
             )
         except Invalid as exc:
-            session.rollback()
+            discard_changes()
             target = getattr(form, exc.field, None)
             if target is None:
                 flash(message_for(exc), "error")
             else:
                 target.errors = [*target.errors, message_for(exc)]
         else:
-            session.commit()
             flash(_("Saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("admin_review.edit_scheduled", slug=campaign.slug))
     return render_template("admin/review_scheduled.html", campaign=campaign, form=form)

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import DomainError, Invalid, PartnerNameTaken
 from campaign.http.error_messages import message_for
 from campaign.models import Partner
 from campaign.models.types import utcnow
 from campaign.services import partners as partner_service
 from campaign.web.access import admin_required
-from campaign.web.admin_partner_forms import PartnerForm, PartnerTokenForm
+from campaign.web.admin.partner_forms import PartnerForm, PartnerTokenForm
 
 bp = Blueprint("admin_partners", __name__, url_prefix="/admin")
 
@@ -49,9 +49,9 @@ def new_partner() -> str | Response:
                 session, current_user, form.details(), utcnow()
             )
         except (Invalid, PartnerNameTaken) as exc:
+            discard_changes()  # nothing the refused request wrote stays
             _show_error(form, exc)
         else:
-            session.commit()
             flash(_("Partner added: %(name)s.", name=partner.name), "success")
             return redirect(url_for("admin_partners.edit_partner", partner_id=partner.id))
     return render_template("admin/partner_form.html", form=form, partner=None)
@@ -85,10 +85,9 @@ def edit_partner(partner_id: int) -> str | Response:
                 session, current_user, partner, form.details(), utcnow()
             )
         except (Invalid, PartnerNameTaken) as exc:
-            session.rollback()
+            discard_changes()
             _show_error(form, exc)
         else:
-            session.commit()
             flash(_("Saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("admin_partners.edit_partner", partner_id=partner.id))
     return _edit_page(partner, form=form)
@@ -105,7 +104,6 @@ def issue_token(partner_id: int) -> str | Response:
     issued = partner_service.issue_partner_token(
         session, current_user, partner, token_form.token_name.data or "", utcnow()
     )
-    session.commit()
     # The secret is on this page only: no cache may keep a copy.
     response = make_response(_edit_page(partner, new_token=issued.secret))
     response.headers["Cache-Control"] = "no-store"
@@ -118,6 +116,5 @@ def revoke_token(partner_id: int, token_id: int) -> Response:
     session = get_session()
     partner = partner_service.get_partner(session, partner_id)
     partner_service.revoke_partner_token(session, current_user, partner, token_id, utcnow())
-    session.commit()
     flash(_("The token is revoked."), "success")
     return redirect(url_for("admin_partners.edit_partner", partner_id=partner.id))

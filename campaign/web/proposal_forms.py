@@ -1,5 +1,6 @@
-"""Forms of the crew area, the review and the fundraiser: shape only. What a value must be to
-make a campaign is decided in rules/proposals.py and rules/matching.py."""
+"""Forms of the crew area (a campaign proposal and its discussion) and the fields the review and
+fundraiser forms share: shape only. What a value must be to make a campaign is decided in
+rules/proposals.py."""
 
 from __future__ import annotations
 
@@ -15,19 +16,17 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from campaign.errors import Invalid
 from campaign.rules.campaign_spec import (
     EMOJI_MAX,
     LABEL_MAX,
-    SLUG_MAX,
     TEAM_NAME_MAX,
     UNIT_NAME_MAX,
     ActionTypeSpec,
@@ -37,18 +36,15 @@ from campaign.rules.campaign_spec import (
     form_values,
     row_from_form,
 )
-from campaign.rules.matching import MESSAGE_MAX
 from campaign.rules.proposals import (
     CAUSE_MAX,
     COMMENT_MAX,
-    REASON_MAX,
     SUMMARY_MAX,
     TITLE_MAX,
     ProposalDraft,
     ProposedRules,
 )
 from campaign.rules.states import CampaignKind, Evidence
-from campaign.services.scheduled_edits import ScheduledDetails
 
 BENEFICIARY_ROWS = 4
 ACTION_ROWS = 4
@@ -296,65 +292,5 @@ class ProposalForm(FlaskForm):
         )
 
 
-class ApproveForm(ProposalForm):
-    slug = StringField(
-        _l("Address of the campaign (/c/…)"), validators=[DataRequired(), Length(max=SLUG_MAX)]
-    )
-    note = TextAreaField(_l("Note to the author (optional)"), validators=[Length(max=REASON_MAX)])
-
-
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=REASON_MAX)])
-
-
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=COMMENT_MAX)])
-
-
-class ScheduledForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
-    summary = StringField(_l("One-line summary"), validators=[Length(max=SUMMARY_MAX)])
-    story = TextAreaField(_l("Story"), validators=[Length(max=CAUSE_MAX)])
-    goal_won = WholeNumberField(_l("Goal (₩)"), validators=[InputRequired()])
-    starts_on = DayField(_l("First day"), validators=[InputRequired()])
-    ends_on = DayField(_l("Last day"), validators=[InputRequired()])
-    purse_won = WholeNumberField(_l("Sponsor cap (₩)"))
-    match_percent = WholeNumberField(_l("Company match (%)"))
-    match_per_person_won = WholeNumberField(_l("Match cap per person (₩)"))
-    topup_won = WholeNumberField(_l("Company top-up at close (₩)"))
-    reason = TextAreaField(_l("Why (for the audit trail)"), validators=[Length(max=REASON_MAX)])
-
-    def details(self) -> ScheduledDetails:
-        return ScheduledDetails(
-            title=self.title.data or "",
-            summary=self.summary.data or "",
-            story=self.story.data or "",
-            goal_won=self.goal_won.data or 0,
-            starts_on=self.starts_on.data or date.min,
-            ends_on=self.ends_on.data or date.min,
-            purse_won=self.purse_won.data,
-            match_percent=self.match_percent.data or 0,
-            match_per_person_won=self.match_per_person_won.data,
-            topup_won=self.topup_won.data or 0,
-        )
-
-
-class ReceiptForm(FlaskForm):
-    """A request for a donation receipt and what the charity may know (shape only)."""
-
-    legal_name = StringField(_l("Name on the receipt"), validators=[Length(max=60)])
-    share_email = BooleanField(_l("The charity may have my email address"))
-    phone = StringField(_l("Phone the charity may use (optional)"), validators=[Length(max=40)])
-
-
-class GiftForm(FlaskForm):
-    """A crew gift. A quick-pick button sends ``quick``; otherwise ``amount`` is typed."""
-
-    amount = WholeNumberField(_l("Another amount (₩)"))
-    quick = WholeNumberField()
-    anonymous = BooleanField(_l("Don't show my name"))
-    message = StringField(_l("Message (optional)"), validators=[Length(max=MESSAGE_MAX)])
-    idempotency_key = HiddenField()
-
-    def chosen_amount(self) -> int | None:
-        return self.quick.data if self.quick.data is not None else self.amount.data

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import Invalid
 from campaign.http.error_messages import message_for, message_for_code
 from campaign.models import Integration
@@ -20,7 +20,7 @@ from campaign.rules.signatures import SIGNATURE_HEADER
 from campaign.services import integrations as service
 from campaign.services.integrations import IssuedSecret
 from campaign.web.access import admin_required
-from campaign.web.admin_integration_forms import IntegrationForm, RotateForm
+from campaign.web.admin.integration_forms import IntegrationForm, RotateForm
 
 bp = Blueprint("admin_integrations", __name__, url_prefix="/admin")
 
@@ -78,10 +78,10 @@ def new_integration() -> str | Response:
                 now=utcnow(),
             )
         except Invalid as exc:
+            discard_changes()  # nothing the refused request wrote stays
             field = getattr(form, exc.field, form.action)
             field.errors = [*field.errors, message_for(exc)]
         else:
-            session.commit()
             return _secret_page(issued)
     return _list_page(form)
 
@@ -128,7 +128,6 @@ def rotate(integration_id: int) -> str | Response:
     issued = service.rotate_secret(
         session, current_user, found, utcnow(), timedelta(hours=form.grace_hours.data or 0)
     )
-    session.commit()
     return _secret_page(issued)
 
 
@@ -138,6 +137,5 @@ def deactivate(integration_id: int) -> Response:
     session = get_session()
     found = service.get_integration(session, integration_id)
     if service.deactivate(session, current_user, found, utcnow()):
-        session.commit()
         flash(_("The integration is switched off; its hook now refuses every event."), "success")
     return redirect(url_for("admin_integrations.integration", integration_id=found.id))

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaign.demo.challenges import seed_demo_challenges
+from campaign.demo.crew import seed_crew_demo
+from campaign.demo.history import FOREST, seed_green_2022
 from campaign.models import Campaign, Partner, Role, User
 from campaign.services.accounts import find_user_by_email, hash_password
-from campaign.services.demo_challenges import seed_demo_challenges
-from campaign.services.demo_crew import seed_crew_demo
-from campaign.services.demo_history import FOREST, seed_green_2022
 
 DEMO_PASSWORD = "aesseuji-demo"  # noqa: S105  (published demo log-in, see README)
 DEMO_ACCOUNTS = (

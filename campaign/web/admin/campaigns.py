@@ -10,19 +10,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import DomainError
 from campaign.http.downloads import attachment
 from campaign.http.error_messages import message_for
 from campaign.models import (
     Campaign,
     CampaignStatus,
-    DrawWinner,
-    Partner,
-    SettlementAllocation,
-    SettlementDay,
-    SettlementTeam,
-    User,
 )
 from campaign.models.types import utcnow
 from campaign.rules import transitions
@@ -32,9 +26,9 @@ from campaign.services import lifecycle
 from campaign.services.campaigns import campaign_at
 from campaign.services.exports import export_history, export_settlement
 from campaign.services.progress import progress
-from campaign.services.settlement import settlement_for
+from campaign.services.settlement import settlement_details, settlement_for
 from campaign.web.access import admin_required
-from campaign.web.admin_campaign_forms import CancelForm, ExportForm, ExtendForm
+from campaign.web.admin.campaign_forms import CancelForm, ExportForm, ExtendForm
 
 bp = Blueprint("admin_campaigns", __name__, url_prefix="/admin/campaigns")
 
@@ -111,26 +105,7 @@ def _page(
     details = {}
     if settlement is not None:
         details = {
-            "allocations": session.execute(
-                select(Partner, SettlementAllocation)
-                .join(SettlementAllocation, SettlementAllocation.partner_id == Partner.id)
-                .where(SettlementAllocation.settlement_id == settlement.id)
-                .order_by(Partner.id)
-            ).all(),
-            "teams": session.scalars(
-                select(SettlementTeam).where(SettlementTeam.settlement_id == settlement.id)
-            ).all(),
-            "days": session.scalars(
-                select(SettlementDay)
-                .where(SettlementDay.settlement_id == settlement.id)
-                .order_by(SettlementDay.kst_day)
-            ).all(),
-            "winners": session.execute(
-                select(DrawWinner, User)
-                .join(User, User.id == DrawWinner.user_id)
-                .where(DrawWinner.settlement_id == settlement.id)
-                .order_by(DrawWinner.rank)
-            ).all(),
+            **settlement_details(session, settlement),
             "exports": export_history(session, settlement),
         }
     return render_template(
@@ -168,9 +143,9 @@ def change(slug: str, transition: str) -> BaseResponse:
             actor_label="admin",
         )
     except DomainError as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
-    session.commit()
     flash(
         str(DONE[step]) if changed else _("Nothing to do: it was already done."),
         "success" if changed else "info",
@@ -190,9 +165,9 @@ def cancel(slug: str) -> str | BaseResponse:
                 session, campaign, actor=current_user, reason=form.reason.data or "", now=utcnow()
             )
         except DomainError as exc:
+            discard_changes()  # nothing the refused request wrote stays
             form.reason.errors.append(message_for(exc))
         else:
-            session.commit()
             flash(_("The campaign is cancelled."), "success")
             return redirect(url_for("admin_campaigns.campaign", slug=slug))
     return _page(campaign, cancel_form=form, status=422)
@@ -215,9 +190,9 @@ def extend(slug: str) -> str | BaseResponse:
                 reason=form.reason.data or None,
             )
         except DomainError as exc:
+            discard_changes()  # nothing the refused request wrote stays
             form.last_day.errors.append(message_for(exc))
         else:
-            session.commit()
             flash(_("The end date is moved."), "success")
             return redirect(url_for("admin_campaigns.campaign", slug=slug))
     return _page(campaign, extend_form=form, status=422)
@@ -231,9 +206,9 @@ def acknowledge(slug: str) -> BaseResponse:
     try:
         lifecycle.mark_acknowledged(session, campaign, actor=current_user, now=utcnow())
     except DomainError as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
     else:
-        session.commit()
         flash(_("The partners' acknowledgement is recorded."), "success")
     return redirect(url_for("admin_campaigns.campaign", slug=slug))
 
@@ -258,7 +233,7 @@ def export(slug: str) -> BaseResponse:
             now=utcnow(),
         )
     except DomainError as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
-    session.commit()
     return attachment(exported)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from campaign.db import get_session
+from campaign.db import discard_changes, get_session
 from campaign.errors import Invalid
 from campaign.http.error_messages import message_for
 from campaign.models import Role, User
@@ -45,9 +45,9 @@ def set_role(user_id: int) -> Response:
     try:
         accounts.set_role(session, current_user, user, role, utcnow())
     except Invalid as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
     else:
-        session.commit()
         flash(_("%(name)s is now %(role)s.", name=user.display_name, role=role.value), "success")
     return redirect(url_for("admin_users.users", q=request.args.get("q", "")))
 
@@ -66,9 +66,9 @@ def set_active(user_id: int) -> Response:
     try:
         accounts.set_active(session, current_user, user, active == "1", utcnow())
     except Invalid as exc:
+        discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
     else:
-        session.commit()
         if active == "1":
             flash(_("%(name)s can log in again.", name=user.display_name), "success")
         else:
