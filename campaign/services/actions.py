@@ -115,9 +115,10 @@ def record_action(
 ) -> RecordedAction:
     """Count one action of ``user`` and pledge the ₩ the campaign's rules give it.
 
-    Guarantees, all in the caller's transaction. When it raises, the caller must roll back (as
-    the web layer does): a refusal found after the first write (a cap, duplicate evidence)
-    leaves that write in the transaction.
+    Guarantees, all in the caller's transaction. A refusal found after the first write (a cap,
+    duplicate evidence) leaves that write in the transaction: the transaction must end in a
+    rollback when it raises, which the request boundary (``db.unit_of_work``) does for every
+    error; the CLI and tests that call it directly roll back themselves.
     - refuses, in this order: an unknown action or malformed evidence / key (Invalid); a
       campaign that is not active or is past ``ends_at`` at ``now`` (CampaignClosed,
       CampaignNotOpen); a user who has not joined (NotParticipant); a reached daily or total cap
