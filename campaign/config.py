@@ -116,5 +116,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         ),
         # Verification links asked for again, per person.
         "RESEND_VERIFICATION_LIMIT": env.get("RESEND_VERIFICATION_LIMIT", "3 per hour"),
+        # Password reset links asked for, per person (signed-in user or IP address).
+        "RESET_REQUEST_LIMIT": env.get("RESET_REQUEST_LIMIT", "3 per hour"),
         **mail.settings(env, instance_path),
     }

@@ -325,3 +325,14 @@ class VerificationLinkInvalid(DomainError):
     code = "verification_link_invalid"
     status = 400
     message = _("This link is expired, already used or not valid. Log in and send a new one.")
+
+
+class PasswordResetLinkInvalid(DomainError):
+    """A password reset link that is forged, expired, already used (the password has changed
+    since) or for an account that is no longer active."""
+
+    code = "password_reset_link_invalid"
+    status = 400
+    message = _(
+        "This password reset link is expired, already used or not valid. Ask for a new one."
+    )

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from campaign import mail
 from campaign.models import User
+from campaign.services import password_reset
 from campaign.services.verification import LINK_MAX_AGE, verification_token
 
 
@@ -30,8 +31,22 @@ def send_sign_up_attempt(user: User) -> bool:
         "mail/sign_up_attempt.html",
         user=user,
         login=url_for("auth.login", _external=True),
+        forgot=url_for("auth.forgot_password", _external=True),
     )
     return _send(user, _("Someone tried to sign up with your address"), body)
+
+
+def send_password_reset(user: User) -> bool:
+    """The link that lets ``user`` choose a new password."""
+    token = password_reset.reset_token(current_app.config["SECRET_KEY"], user)
+    link = url_for("auth.reset_password", token=token, _external=True)
+    body = render_template(
+        "mail/password_reset.html",
+        user=user,
+        link=link,
+        minutes=int(password_reset.LINK_MAX_AGE.total_seconds() // 60),
+    )
+    return _send(user, _("Choose a new password for aesseuji"), body)
 
 
 def _send(user: User, subject: str, body: str) -> bool:

@@ -30,7 +30,10 @@ def _finish(response: Response) -> Response:
     response.headers[logs.REQUEST_ID_HEADER] = g.request_id
     endpoint = request.endpoint or "unmatched"  # never the raw path: it has no bound
     metrics.observe_request(endpoint, request.method, response, seconds)
-    logs.access_log(request.method, request.path, response.status_code, seconds, endpoint)
+    path = request.path
+    if request.url_rule is not None and "token" in (request.view_args or {}):
+        path = request.url_rule.rule  # a link's secret (verification, password reset) stays out
+    logs.access_log(request.method, path, response.status_code, seconds, endpoint)
     return response
 
 

@@ -55,9 +55,19 @@ def verify_email(
     user = session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.active or user.email != email or user.is_verified:
         raise VerificationLinkInvalid()
+    mark_verified(session, user, crew_domains=crew_domains, now=now)
+    return user
+
+
+def mark_verified(
+    session: Session, user: User, *, crew_domains: tuple[str, ...], now: datetime
+) -> None:
+    """``user`` has proven their mailbox: record it, make a company address crew and credit
+    the partner events kept pending for the address. Does nothing for a verified user."""
+    if user.is_verified:
+        return
     user.email_verified_at = now
     if user.role == Role.USER and email_domain(user.email) in crew_domains:
         user.role = Role.CREW
     session.flush()
     webhooks.credit_pending(session, user, now)
-    return user

@@ -8,17 +8,29 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from campaign.db import after_commit, discard_changes, get_session, keep_on_error
-from campaign.errors import BadCredentials, Invalid, LoginLocked, VerificationLinkInvalid
+from campaign.errors import (
+    BadCredentials,
+    Invalid,
+    LoginLocked,
+    PasswordResetLinkInvalid,
+    VerificationLinkInvalid,
+)
 from campaign.extensions import limiter
-from campaign.http.account_mail import send_sign_up_attempt, send_verification
+from campaign.http.account_mail import (
+    send_password_reset,
+    send_sign_up_attempt,
+    send_verification,
+)
 from campaign.http.error_messages import message_for
 from campaign.models.types import utcnow
-from campaign.services import accounts, verification
+from campaign.services import accounts, password_reset, verification
 from campaign.web.auth_forms import (
     ChangePasswordForm,
+    ForgotPasswordForm,
     LogInForm,
     NewTokenForm,
     ResendVerificationForm,
+    ResetPasswordForm,
     SignUpForm,
 )
 from campaign.web.challenges import person_key
@@ -198,3 +210,59 @@ def revoke_token(token_id: int) -> Response:
     accounts.revoke_api_token(session, current_user, token_id, utcnow())
     flash(_("The token is revoked."), "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["RESET_REQUEST_LIMIT"], key_func=person_key, methods=["POST"]
+)
+def forgot_password() -> str:
+    """Ask for a reset link. The answer is the same whether the address has an account or not;
+    only an active account's owner gets a mail, sent after the commit."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = password_reset.account_to_mail(get_session(), form.email.data or "")
+        if user is not None:
+            after_commit(lambda: send_password_reset(user))
+        return render_template("auth/forgot_password.html", form=form, sent=True)
+    return render_template("auth/forgot_password.html", form=form, sent=False)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    """The link of the reset mail: a form for the new password, which then ends every log-in
+    session and API token of the account."""
+    session = get_session()
+    secret_key = current_app.config["SECRET_KEY"]
+    token = token[:500]
+    try:
+        password_reset.user_for_token(session, secret_key, token, utcnow())
+    except PasswordResetLinkInvalid as exc:
+        return render_template("auth/reset_failed.html", message=message_for(exc)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_password(
+                session,
+                secret_key,
+                token,
+                form.new_password.data or "",
+                crew_domains=current_app.config["CREW_EMAIL_DOMAINS"],
+                now=utcnow(),
+            )
+        except Invalid as exc:
+            discard_changes()  # nothing the refused request wrote stays
+            form.new_password.errors.append(message_for(exc))
+        else:
+            if current_user.is_authenticated:
+                logout_user()  # its log-in session has just ended with the others
+            flash(
+                _(
+                    "Your password is changed. Every device has been logged out and your API "
+                    "tokens revoked. Log in with the new password."
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

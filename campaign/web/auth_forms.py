@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from campaign.rules.accounts import EMAIL_MAX, NAME_MAX, PASSWORD_MAX
 
@@ -40,3 +40,20 @@ class NewTokenForm(FlaskForm):
 
 class ResendVerificationForm(FlaskForm):
     """Only the CSRF token: who asks is the signed-in user."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=EMAIL_MAX)])
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two passwords are not the same.")),
+        ],
+    )
