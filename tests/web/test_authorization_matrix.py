@@ -152,6 +152,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/login"): Case("/login", (200, 200, 200, 200, 200, 200), {}),
     ("POST", "/logout"): Case("/logout", (302, 302, 302, 302, 302, 302), {}),
     ("GET", "/verify/<token>"): Case("/verify/forged", (400, 400, 400, 400, 400, 400)),
+    ("GET", "/password/forgot"): Case("/password/forgot", (200, 200, 200, 200, 200, 200)),
+    ("POST", "/password/forgot"): Case("/password/forgot", (200, 200, 200, 200, 200, 200), {}),
+    ("GET", "/password/reset/<token>"): Case(
+        "/password/reset/forged", (400, 400, 400, 400, 400, 400)
+    ),
+    ("POST", "/password/reset/<token>"): Case(
+        "/password/reset/forged", (400, 400, 400, 400, 400, 400), {}
+    ),
     ("GET", "/account"): Case("/account", (302, 200, 200, 200, 200, 302)),
     ("POST", "/account/password"): Case("/account/password", (302, 200, 200, 200, 200, 302), {}),
     ("POST", "/account/tokens"): Case("/account/tokens", (302, 200, 200, 200, 200, 302), {}),
