@@ -185,3 +185,14 @@ def test_web_form_actions_count_and_refused_pages_count_by_status(
     assert [web.act(client, slug, "cheer").status_code for _ in range(3)] == [302, 302, 429]
     assert sample("aesseuji_actions_recorded_total", endpoint=endpoint) == counted + 2
     assert sample("aesseuji_refusals_total", status="429", code="rate_limited") == limited + 1
+
+
+def test_the_secret_of_a_link_stays_out_of_the_access_log(
+    client: FlaskClient, access_lines: io.StringIO
+) -> None:
+    for path in ("/password/reset/secret-part-1", "/verify/secret-part-2"):
+        assert client.get(path).status_code == 400
+    logged = access_lines.getvalue()
+    assert "secret-part" not in logged
+    paths = [json.loads(line)["path"] for line in logged.splitlines()]
+    assert paths == ["/password/reset/<token>", "/verify/<token>"]
