@@ -42,6 +42,12 @@ def home() -> str:
     )
 
 
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico before reading the page's <link rel="icon">."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/lang/<code>")
 def set_language(code: str) -> Response:
     """Remember the reader's language in a cookie and go back where they were."""

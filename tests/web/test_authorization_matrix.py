@@ -135,6 +135,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     # -- public pages ---------------------------------------------------------------------
     ("GET", "/"): Case("/", (200, 200, 200, 200, 200, 200)),
     ("GET", "/healthz"): Case("/healthz", (200, 200, 200, 200, 200, 200)),
+    ("GET", "/favicon.ico"): Case("/favicon.ico", (301, 301, 301, 301, 301, 301)),
     # Public probes: not ready (503) for everyone until the scheduler leader has swept.
     ("GET", "/readyz"): Case("/readyz", (503, 503, 503, 503, 503, 503)),
     # Loopback callers (the test client) read metrics without METRICS_TOKEN (test_observability
