@@ -153,12 +153,6 @@ class Forbidden(DomainError):
     message = _("You are not allowed to do that.")
 
 
-class EmailTaken(DomainError):
-    code = "email_taken"
-    status = 409
-    message = _("An account with this email already exists.")
-
-
 class BadCredentials(DomainError):
     code = "bad_credentials"
     status = 401
