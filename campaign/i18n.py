@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from babel.numbers import format_decimal
 from flask import Flask, Response, current_app, request
 from flask_babel import get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from campaign.extensions import babel
 from campaign.rules.calendar import KST, last_day
+from campaign.rules.particles import resolve_particles, with_particle
 
 LANGUAGES = ("ko", "en")
 LANG_COOKIE = "lang"
@@ -63,3 +68,27 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["kst"] = format_kst
     app.jinja_env.filters["kst_last_day"] = lambda ends_at: last_day(ends_at).strftime("%Y.%m.%d")
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.filters["particle"] = with_particle
+    _resolve_particles_in_templates(app)
+
+
+def _resolve_particles_in_templates(app: Flask) -> None:
+    """Templates' ``_()`` resolves "이(가)"-style markers too, like the Python side's
+    ParticleDomain: Flask-Babel installs Jinja callables that bypass the domain."""
+    env = app.jinja_env
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        translate = env.globals.get(name)
+        if translate is not None:
+            env.globals[name] = _resolving(translate)
+    env.globals["_"] = env.globals["gettext"]
+
+
+def _resolving(translate: Any) -> Any:
+    @pass_context
+    def resolved(context: Context, *args: Any, **variables: Any) -> str:
+        text = translate(context, *args, **variables)
+        fixed = resolve_particles(text)
+        # Already escaped markup with only particle syllables swapped: still safe.
+        return Markup(fixed) if isinstance(text, Markup) else fixed  # noqa: S704
+
+    return resolved
