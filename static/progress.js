@@ -55,6 +55,15 @@
     root.querySelectorAll("[data-show-when=purse_spent]").forEach(function (el) {
       el.hidden = !(data.purse_left !== null && data.purse_left <= 0);
     });
+    // "냥냥이가 312표 앞서요": one sentence per team on the element, the gap filled in here.
+    root.querySelectorAll("[data-lead]").forEach(function (el) {
+      var teams = (data.teams || []).slice().sort(function (a, b) { return b.actions - a.actions; });
+      if (teams.length < 2) { return; }
+      var gap = teams[0].actions - teams[1].actions;
+      var sentence = gap === 0 ? el.getAttribute("data-lead-tie")
+        : el.getAttribute("data-lead-" + teams[0].code);
+      if (sentence) { el.textContent = sentence.replace("{gap}", grouped(gap)); }
+    });
     (data.milestones || []).forEach(function (m) {
       var el = root.querySelector('[data-milestone="' + m.threshold + '"]');
       if (el && m.reached) { el.classList.add("reached"); el.classList.remove("ahead"); }

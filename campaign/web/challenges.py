@@ -22,8 +22,10 @@ from campaign.http.error_messages import message_for, status_for
 from campaign.i18n import format_won
 from campaign.models import Campaign
 from campaign.models.types import utcnow
+from campaign.rules.allowance import stamps_to_next_unit
 from campaign.rules.countdown import Phase, countdown
 from campaign.services.actions import RecordedAction, record_action
+from campaign.services.allowances import allowances
 from campaign.services.campaigns import find_campaign
 from campaign.services.onboarding import join_and_credit
 from campaign.services.progress import (
@@ -92,10 +94,16 @@ def _page(
     evidence_for = dict([failed]) if failed else {}
     total_shares = sum(b.share for b in campaign.beneficiaries) or 1
     teams = {team.id: team for team in campaign.teams}
+    numbers = progress(session, campaign, now)
     page = render_template(
         "challenges/show.html",
         campaign=campaign,
-        progress=progress(session, campaign, now),
+        progress=numbers,
+        allowance=allowances(session, campaign, signed_in(), now),
+        stamps_to_next=stamps_to_next_unit(numbers.stamps, campaign.stamps_per_unit)
+        if campaign.stamps_per_unit
+        else None,
+        team_index={team.code: index for index, team in enumerate(campaign.teams)},
         countdown=countdown(campaign.status, campaign.starts_at, campaign.ends_at, now),
         activity=recent_activity(session, campaign),
         mine=contribution(session, campaign, signed_in()),

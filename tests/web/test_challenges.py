@@ -205,7 +205,11 @@ def test_stamp_page_explains_the_rules_in_korean_and_english(
     assert "전자문서 신청 = 도장 3개, 하루 10회까지" in page
     assert "도장 40개 = 1그루 = 5,000원" in page
     assert "후원 한도 4,000만원" in page
-    assert 'data-field="marginal_won.report-paper" data-format="won">125원<' in page
+    # A stamp adds 0원 until a tree is complete: the page says what it adds and when ₩ follow,
+    # not an average "about +125원".
+    assert '+도장 1개 <span class="hint">(도장 40개마다 5,000원)</span>' in page
+    assert "다음 그루까지 도장 40개" in page
+    assert "약 +" not in page
     assert "로그인하고 챌린지에 참여하세요." in page
     english(client)
     page = text(client.get(f"/c/{slug}"))
