@@ -45,6 +45,10 @@ class Reason(enum.StrEnum):
         return member
 
     REQUIRED = "required", _("This field is required.")
+    AMOUNT_OUT_OF_RANGE = (
+        "amount_out_of_range",
+        _("Enter an amount from %(min_won)s to %(max_won)s."),
+    )
     EMAIL_FORMAT = "email_format", _("Enter a valid email address.")
     EMAIL_CONFUSABLE = (
         "email_confusable",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from campaign.errors import DomainError
+from campaign.i18n import format_won_short
+from campaign.rules.particles import resolve_particles
 
 
 def status_for(error: DomainError) -> int:
@@ -14,9 +16,14 @@ def status_for(error: DomainError) -> int:
 
 def message_for(error: DomainError) -> str:
     """The error's message, translated, with its parameters filled in."""
-    params = {k: v for k, v in error.params.items() if isinstance(v, int | str)}
+    params = {
+        # Sums read as people say them ("1,000만원"), whatever the message.
+        k: format_won_short(v) if k.endswith("_won") and isinstance(v, int) else v
+        for k, v in error.params.items()
+        if isinstance(v, int | str)
+    }
     text = gettext(error.template())
-    return text % params if "%(" in text else text
+    return resolve_particles(text % params) if "%(" in text else text
 
 
 def error_classes() -> list[type[DomainError]]:

@@ -59,7 +59,7 @@ def check_gift_amount(amount: object) -> int:
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise Invalid("amount", "not_a_number")
     if not GIFT_MIN_WON <= amount <= GIFT_MAX_WON:
-        raise Invalid("amount", "out_of_range", min=GIFT_MIN_WON, max=GIFT_MAX_WON)
+        raise Invalid("amount", "amount_out_of_range", min_won=GIFT_MIN_WON, max_won=GIFT_MAX_WON)
     return amount
 
 

@@ -111,6 +111,15 @@ def give(slug: str) -> Response:
     if amount is None:
         flash(_("Choose an amount or type one."), "error")
         return redirect(_back(campaign))
+    if form.quick.data is not None and request.form.get("confirmed") != "1":
+        # One tap on a quick pick is real money: ask once more before giving.
+        return render_template(
+            "fundraiser/confirm_gift.html",
+            campaign=campaign,
+            form=form,
+            amount=amount,
+            back=_back(campaign),
+        )
     try:
         result = fundraising.pledge_gift(
             session,

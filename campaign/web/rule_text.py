@@ -11,33 +11,9 @@ import math
 
 from flask_babel import gettext as _
 
-from campaign.i18n import current_language, format_number, format_won
+from campaign.i18n import current_language, format_number, format_won_short
 from campaign.models import ActionType, Campaign, CampaignKind, Evidence
 from campaign.rules.countdown import Countdown, Phase
-
-MAN = 10_000
-EOK = 100_000_000
-JO = 10**12
-
-
-def format_won_short(amount: int, lang: str | None = None) -> str:
-    """Round sums the way people say them: 200000000 → "2억원" / "₩200 million",
-    110000000 → "1억 1,000만원"; anything else as format_won does ("5,000원")."""
-    lang = lang or current_language()
-    if lang == "en":
-        for size, word in ((10**9, "billion"), (10**6, "million")):
-            if amount >= size and amount % (size // 10) == 0:
-                whole, tenth = divmod(amount // (size // 10), 10)
-                digits = format_number(whole) + (f".{tenth}" if tenth else "")
-                return f"₩{digits} {word}"
-        return format_won(amount, lang)
-    if amount < MAN or amount % MAN:
-        return format_won(amount, lang)
-    jo, rest = divmod(amount, JO)
-    eok, rest = divmod(rest, EOK)
-    man = rest // MAN
-    parts = [f"{format_number(n)}{word}" for n, word in ((jo, "조"), (eok, "억"), (man, "만")) if n]
-    return " ".join(parts) + "원"
 
 
 def percent_text(percent: float) -> str:

@@ -198,7 +198,7 @@ def test_no_cancelling_once_the_campaign_has_ended(session: Session) -> None:
 
 
 @pytest.mark.parametrize(
-    ("amount", "reason"), [(999, "out_of_range"), (10_000_001, "out_of_range")]
+    ("amount", "reason"), [(999, "amount_out_of_range"), (10_000_001, "amount_out_of_range")]
 )
 def test_amounts_outside_the_bounds_write_nothing(
     session: Session, amount: int, reason: str

@@ -67,9 +67,17 @@ def test_pause_resume_close_then_export_and_settle(app: Flask, client: FlaskClie
     assert client.post(f"/admin/campaigns/{slug}/pause").status_code == 302
     assert status(app, slug) == CampaignStatus.PAUSED
     assert client.post(f"/admin/campaigns/{slug}/resume").status_code == 302
-    assert client.post(f"/admin/campaigns/{slug}/close").status_code == 302
+    # Closing cannot be undone: without the ticked box nothing happens and the page says why.
+    unconfirmed = client.post(f"/admin/campaigns/{slug}/close", follow_redirects=True)
+    assert "상자에 체크해 확인해 주세요" in text(unconfirmed)
+    assert status(app, slug) == CampaignStatus.ACTIVE
+    assert 'name="confirm" value="yes"' in text(client.get(f"/admin/campaigns/{slug}"))
+    closing = client.post(f"/admin/campaigns/{slug}/close", data={"confirm": "yes"})
+    assert closing.status_code == 302
     assert status(app, slug) == CampaignStatus.CLOSED
-    again = client.post(f"/admin/campaigns/{slug}/close", follow_redirects=True)
+    again = client.post(
+        f"/admin/campaigns/{slug}/close", data={"confirm": "yes"}, follow_redirects=True
+    )
     assert again.status_code == 200  # a second close is a harmless no-op
     with database(app).transaction() as session:
         closes = session.scalar(
@@ -128,8 +136,15 @@ def test_cancel_needs_a_reason(app: Flask, client: FlaskClient) -> None:
     login_admin(client)
     assert client.post(f"/admin/campaigns/{slug}/cancel", data={"reason": ""}).status_code == 422
     assert status(app, slug) == CampaignStatus.ACTIVE
+    # A reason alone is not enough: cancelling cannot be undone, so the box must be ticked.
+    unconfirmed = client.post(f"/admin/campaigns/{slug}/cancel", data={"reason": "후원사 사정"})
+    assert unconfirmed.status_code == 422
+    assert "상자에 체크해 확인해 주세요" in text(unconfirmed)
+    assert status(app, slug) == CampaignStatus.ACTIVE
     assert (
-        client.post(f"/admin/campaigns/{slug}/cancel", data={"reason": "후원사 사정"}).status_code
+        client.post(
+            f"/admin/campaigns/{slug}/cancel", data={"reason": "후원사 사정", "confirm": "y"}
+        ).status_code
         == 302
     )
     assert status(app, slug) == CampaignStatus.CANCELLED

@@ -332,7 +332,9 @@ def ledger(app: Flask) -> list[tuple[str, int]]:
 
 
 def gift(**fields: Any) -> dict[str, str]:
-    return {"idempotency_key": fields.pop("key", "k-1"), **{k: str(v) for k, v in fields.items()}}
+    """A gift form as sent; a quick pick as sent from its confirmation page unless told."""
+    sent = {"idempotency_key": fields.pop("key", "k-1"), "confirmed": "1"}
+    return {**sent, **{k: str(v) for k, v in fields.items()}}
 
 
 def test_giving_with_a_quick_pick_and_a_typed_amount(
@@ -342,6 +344,14 @@ def test_giving_with_a_quick_pick_and_a_typed_amount(
     for pick in ("10,000원", "30,000원", "50,000원"):
         assert pick in page
     assert "기부액의 100%를 1인당 최대 100,000원까지" in page
+    # A quick pick is one tap of real money: it asks once more and gives nothing yet.
+    asked = as_author.post(
+        f"/c/{fundraiser}/gifts", data=gift(quick=30000, message="힘내세요", confirmed="")
+    )
+    assert asked.status_code == 200
+    assert "30,000원을 기부할까요?" in text(asked)
+    assert 'name="confirmed" value="1"' in text(asked) and 'value="힘내세요"' in text(asked)
+    assert ledger(app) == []
     response = as_author.post(f"/c/{fundraiser}/gifts", data=gift(quick=30000, message="힘내세요"))
     assert response.status_code == 302 and response.headers["Location"] == f"/c/{fundraiser}/gifts"
     page = text(as_author.get(response.headers["Location"]))
@@ -365,8 +375,8 @@ def test_giving_with_a_quick_pick_and_a_typed_amount(
     [
         ({}, "금액을 고르거나"),
         ({"amount": "abc"}, "정수를 입력하세요"),
-        ({"amount": "999"}, "1000"),
-        ({"amount": "10,000,001"}, "10000000"),
+        ({"amount": "999"}, "^1,000원부터 1,000만원까지 입력해 주세요.$"),
+        ({"amount": "10,000,001"}, "^1,000원부터 1,000만원까지 입력해 주세요.$"),
         ({"amount": "5000", "message": "가" * 201}, "200"),
         ({"amount": "5000", "message": "a\x00b"}, "제어 문자"),
         ({"amount": "5000", "key": "has spaces"}, "ASCII"),
@@ -482,7 +492,10 @@ def test_the_forms_carry_their_csrf_tokens(make_app: Callable[..., Flask]) -> No
     page = text(client.get("/c/flood/gifts"))
     form = PostedForm(page, "/c/flood/gifts").data
     assert form["csrf_token"] and form["idempotency_key"]
-    assert client.post("/c/flood/gifts", data={**form, "quick": "10000"}).status_code == 302
+    assert (
+        client.post("/c/flood/gifts", data={**form, "quick": "10000", "confirmed": "1"}).status_code
+        == 302
+    )
     assert ledger(app) == [("crew", 10_000), ("match", 10_000)]
     no_token = {key: value for key, value in form.items() if key != "csrf_token"}
     assert client.post("/c/flood/gifts", data={**no_token, "quick": "10000"}).status_code == 400

@@ -118,7 +118,11 @@ ROUTES = {
     "edit scheduled form": ("GET", "/admin/scheduled/upcoming/edit", None),
     "edit scheduled (empty form)": ("POST", "/admin/scheduled/upcoming/edit", {}),
     "giving page": ("GET", "/c/crew-only/gifts", None),
-    "give": ("POST", "/c/crew-only/gifts", {"quick": "10000", "idempotency_key": "k"}),
+    "give": (
+        "POST",
+        "/c/crew-only/gifts",
+        {"quick": "10000", "idempotency_key": "k", "confirmed": "1"},
+    ),
     "cancel the author's gift": ("POST", "/c/crew-only/gifts/{gift}/cancel", {}),
     "ask for a receipt": ("POST", "/c/crew-only/receipt", {"legal_name": "홍길동"}),
     "notifications": ("GET", "/notifications", None),

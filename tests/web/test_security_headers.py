@@ -109,7 +109,7 @@ def test_account_page_is_not_stored(app: Flask, client: FlaskClient) -> None:
 def test_csv_export_has_one_charset_and_is_not_stored(app: Flask, client: FlaskClient) -> None:
     slug = setup_campaign(app)
     login_admin(client)
-    assert client.post(f"/admin/campaigns/{slug}/close").status_code == 302
+    assert client.post(f"/admin/campaigns/{slug}/close", data={"confirm": "yes"}).status_code == 302
     download = client.post(f"/admin/campaigns/{slug}/export", data={"format": "csv", "partner": ""})
     assert download.status_code == 200
     assert download.headers["Content-Type"] == "text/csv; charset=utf-8"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -13,6 +13,10 @@ from campaign.exports import FORMATS
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    confirm = BooleanField(
+        _l("I understand: a cancelled campaign cannot be reopened or settled."),
+        validators=[DataRequired(_l("Tick the box to confirm: this cannot be undone."))],
+    )
 
 
 class ExtendForm(FlaskForm):

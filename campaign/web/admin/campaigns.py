@@ -50,6 +50,9 @@ BUTTONS = {
     Transition.SETTLE: (_l("Mark settlement as sent"), lifecycle.mark_sent),
 }
 
+# Irreversible: the page asks for a ticked box, and so does the server (a no-JS confirmation).
+NEEDS_CONFIRMATION = frozenset({Transition.CLOSE})
+
 DONE = {
     Transition.OPEN: _l("The campaign is open."),
     Transition.PAUSE: _l("The campaign is paused."),
@@ -125,6 +128,7 @@ def _page(
         extend_form=extend_form or ExtendForm(),
         export_form=_export_form(campaign),
         statuses=STATUS_LABELS,
+        needs_confirmation=NEEDS_CONFIRMATION,
     ), status
 
 
@@ -134,6 +138,9 @@ def change(slug: str, transition: str) -> BaseResponse:
     campaign = _campaign(slug)
     session = get_session()
     step = Transition(transition)
+    if step in NEEDS_CONFIRMATION and request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm: this cannot be undone."), "error")
+        return redirect(url_for("admin_campaigns.campaign", slug=slug, _anchor="lifecycle"))
     try:
         changed = BUTTONS[step][1](
             session,
