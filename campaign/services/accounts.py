@@ -48,6 +48,26 @@ class SignUp:
     created: bool
 
 
+def sign_up_problems(*, email: str, password: str, display_name: str) -> list[Invalid]:
+    """Every rule the sign-up input breaks, one per field, so a form can show them all at
+    once; sign_up checks the same rules and raises the first."""
+    problems: list[Invalid] = []
+    normalized = email
+    try:
+        normalized = normalize_email(email)
+    except Invalid as exc:
+        problems.append(exc)
+    for check in (
+        lambda: check_password(password, normalized),
+        lambda: clean_display_name(display_name),
+    ):
+        try:
+            check()
+        except Invalid as exc:
+            problems.append(exc)
+    return problems
+
+
 def sign_up(
     session: Session, *, email: str, password: str, display_name: str, now: datetime
 ) -> SignUp:

@@ -47,7 +47,21 @@ def signup() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignUpForm()
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        # Every field's problem at once, not one per try.
+        for problem in accounts.sign_up_problems(
+            email=form.email.data or "",
+            password=form.password.data or "",
+            display_name=form.display_name.data or "",
+        ):
+            errors = getattr(form, problem.field).errors
+            if not errors:
+                errors.append(message_for(problem))
+                valid = False
+    if valid:
         session = get_session()
         try:
             signed_up = accounts.sign_up(
@@ -64,7 +78,11 @@ def signup() -> str | Response:
             # The same page whether the address was new or not; only its owner learns which.
             send = send_verification if signed_up.created else send_sign_up_attempt
             after_commit(lambda: send(signed_up.user))
-            return render_template("auth/check_mail.html", email=signed_up.user.email)
+            return render_template(
+                "auth/check_mail.html",
+                email=signed_up.user.email,
+                next=safe_next(form.next.data, ""),
+            )
     return render_template("auth/signup.html", form=form)
 
 

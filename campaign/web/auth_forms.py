@@ -16,6 +16,7 @@ class SignUpForm(FlaskForm):
         _l("Display name"), validators=[DataRequired(), Length(max=NAME_MAX)]
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    next = HiddenField()
 
 
 class LogInForm(FlaskForm):

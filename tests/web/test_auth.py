@@ -235,3 +235,40 @@ def test_forms_work_with_the_csrf_token(app: Flask) -> None:
         "/login", data={"email": "csrf@example.com", "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302
+
+
+def test_sign_up_shows_every_field_error_at_once(app: Flask, client: FlaskClient) -> None:
+    response = AuthActions(client).signup("not-an-email", name="x" * 41, password="short")
+    page = text(response)
+    assert response.status_code == 200
+    assert "올바른 이메일 주소" in page and "10자 이상" in page and "40" in page
+    assert page.count('class="error"') == 3
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_sign_up_from_a_challenge_keeps_the_way_back(client: FlaskClient) -> None:
+    form = text(client.get("/signup?next=/c/green"))
+    assert 'name="next" type="hidden" value="/c/green"' in form
+    assert 'href="/login?next=/c/green"' in form
+    done = client.post(
+        "/signup",
+        data={
+            "email": "back@example.com",
+            "display_name": "돌아옴",
+            "password": PASSWORD,
+            "next": "/c/green",
+        },
+    )
+    assert 'href="/login?next=/c/green"' in text(done) and "로그인하고 돌아가기" in text(done)
+    # Only a local path is kept.
+    elsewhere = client.post(
+        "/signup",
+        data={
+            "email": "away@example.com",
+            "display_name": "멀리",
+            "password": PASSWORD,
+            "next": "//evil.example",
+        },
+    )
+    assert "evil" not in text(elsewhere)

@@ -105,7 +105,7 @@ def test_closed_challenge_tells_the_result_without_stale_lines(
         campaign = make_campaign(session, **stamp_campaign())
         user = make_user(session, email="stamper@example.com")
         join(session, user, campaign, None, clock())
-        for n in range(3):
+        for _n in range(3):
             record_action(session, user, campaign, "apply-edoc", None, None, clock())
         campaign.status = CampaignStatus.CLOSED
         slug, partner = campaign.slug, campaign.beneficiaries[0].partner.name
