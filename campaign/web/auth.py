@@ -166,13 +166,16 @@ def account() -> str:
 def _account_page(
     password_form: ChangePasswordForm | None = None, new_token: str | None = None
 ) -> str:
+    tokens = accounts.list_api_tokens(get_session(), current_user)
     return render_template(
         "auth/account.html",
         password_form=password_form or ChangePasswordForm(),
         token_form=NewTokenForm(),
-        tokens=accounts.list_api_tokens(get_session(), current_user),
+        tokens=tokens,
         new_token=new_token,
         resend_form=ResendVerificationForm(),
+        # API tokens are for developers: shown to those who have one or asked for the section.
+        developer=bool(tokens) or new_token is not None or request.args.get("developer") == "1",
     )
 
 

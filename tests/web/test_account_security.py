@@ -187,3 +187,22 @@ def test_a_mail_server_that_is_down_does_not_fail_the_sign_up(make_app) -> None:
     assert response.status_code == 200
     with database(app).transaction() as session:
         assert session.scalar(select(User.email)) == "down@example.com"  # committed first
+
+
+def test_api_tokens_live_in_a_developer_section_shown_on_request(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_user(app, email="plain@example.com")
+    AuthActions(client).login("plain@example.com")
+    page = text(client.get("/account"))
+    assert 'id="tokens"' not in page and "Bearer" not in page
+    assert 'href="/account?developer=1#tokens"' in page
+    asked = text(client.get("/account?developer=1"))
+    assert 'id="tokens"' in asked and "개발자" in asked
+    # The example is text, not a tag that swallows "<token>".
+    assert "Bearer &lt;token&gt;" in asked
+    created = text(client.post("/account/tokens", data={"name": "내 스크립트"}))
+    assert 'class="secret"' in created
+    # Once a token exists the section stays, so it can be revoked.
+    again = text(client.get("/account"))
+    assert 'id="tokens"' in again and "내 스크립트" in again
