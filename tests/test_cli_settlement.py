@@ -31,7 +31,7 @@ def test_close_due_settle_and_export(app: Flask, runner: FlaskCliRunner, tmp_pat
     result = runner.invoke(args=["export", slug, "--format", "csv", "--out", str(out)])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
-    assert ["slug", slug] in rows
+    assert ["주소", slug] in rows  # Korean headings for people
     part = tmp_path / "part.xlsx"
     result = runner.invoke(
         args=["export", slug, "--partner", str(partner_id), "--format", "xlsx", "--out", str(part)]

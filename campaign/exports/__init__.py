@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from campaign.exports.csv_writer import write_csv
+from campaign.exports.headings import for_people
 from campaign.exports.json_writer import write_json
 from campaign.exports.sheets import (
     Column,
@@ -35,12 +36,15 @@ class ExportFormat:
 
 
 FORMATS: dict[str, ExportFormat] = {
-    "csv": ExportFormat("csv", "csv", "text/csv; charset=utf-8", write_csv),
+    # People open CSV and XLSX: Korean headings. Programs read JSON: the English keys.
+    "csv": ExportFormat(
+        "csv", "csv", "text/csv; charset=utf-8", lambda document: write_csv(for_people(document))
+    ),
     "xlsx": ExportFormat(
         "xlsx",
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        write_xlsx,
+        lambda document: write_xlsx(for_people(document)),
     ),
     "json": ExportFormat("json", "json", "application/json", write_json),
 }
@@ -60,6 +64,7 @@ __all__ = [
     "Sheet",
     "SummaryItem",
     "digest",
+    "for_people",
     "neutralise",
     "row_count",
     "total_won",

@@ -18,6 +18,7 @@ from campaign.exports import (
     ExportDocument,
     Sheet,
     digest,
+    for_people,
     row_count,
     total_won,
     write_csv,
@@ -290,9 +291,10 @@ def test_digest_row_count_and_total_won() -> None:
 
 def test_formats_registry_points_at_the_writers() -> None:
     doc = document()
-    assert FORMATS["csv"].write(doc) == write_csv(doc)
+    # People open CSV and XLSX, so those get the Korean headings; JSON keeps the keys.
+    assert FORMATS["csv"].write(doc) == write_csv(for_people(doc))
     assert FORMATS["json"].write(doc) == write_json(doc)
-    assert FORMATS["xlsx"].write(doc) == write_xlsx(doc)
+    assert FORMATS["xlsx"].write(doc) == write_xlsx(for_people(doc))
     assert FORMATS["xlsx"].media_type.endswith("spreadsheetml.sheet")
 
 
@@ -322,3 +324,20 @@ def test_formats_registry_points_at_the_writers() -> None:
 def test_bad_documents_are_refused_where_they_are_built(build, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_spreadsheets_get_korean_headings_and_unknown_keys_stay() -> None:
+    doc = ExportDocument(
+        summary=[("allocated_won", 100, "won"), ("brand_new_total", 7)],
+        sheets=[
+            Sheet("allocations", (Column("partner"), Column("amount_won", "won")), (("숲", 100),))
+        ],
+    )
+    rows = csv_rows(FORMATS["csv"].write(doc))
+    assert rows[:3] == [["요약"], ["배분 금액(원)", "100"], ["brand_new_total", "7"]]
+    assert rows[4:6] == [["배분"], ["파트너", "금액(원)"]]
+    book = workbook(FORMATS["xlsx"].write(doc))
+    assert book.sheetnames == ["요약", "배분"]
+    assert book["배분"]["B1"].value == "금액(원)"
+    assert b'"allocations"' in FORMATS["json"].write(doc)
+    assert for_people(doc).sheet("배분").rows == doc.sheet("allocations").rows

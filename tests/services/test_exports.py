@@ -102,7 +102,7 @@ def test_whole_settlement_csv_sums_to_the_total(session: Session, closed) -> Non
     assert settlement.total_won == 200 + 80_001
     exported = export(session, campaign, None, "csv")
     rows = csv_rows(exported.data)
-    allocations = sheet_rows(rows, "allocations")
+    allocations = sheet_rows(rows, "배분")
     assert sum(int(r[3]) for r in allocations) == settlement.total_won
     assert [r[0] for r in allocations] == ["첫째 단체", "'=SUM(A1)"]  # formula neutralised
     record = session.scalar(select(ExportRecord))
@@ -112,7 +112,7 @@ def test_whole_settlement_csv_sums_to_the_total(session: Session, closed) -> Non
         None,
     )
     assert record.row_count == sum(
-        len(sheet_rows(rows, t)) for t in ("allocations", "daily", "receipt_donors")
+        len(sheet_rows(rows, t)) for t in ("배분", "일별", "기부금영수증 신청자")
     )
 
 
@@ -122,19 +122,19 @@ def test_partner_export_holds_its_allocation_and_only_consenting_donors(
 ) -> None:
     campaign, settlement, first, second = closed
     rows = csv_rows(export(session, campaign, second.id, "csv").data)
-    allocations = sheet_rows(rows, "allocations")
+    allocations = sheet_rows(rows, "배분")
     assert len(allocations) == 1 and allocations[0][0] == "'=SUM(A1)"
     amount = int(allocations[0][3])
     # 80,201 split 1:2 is 26,733.67 + 53,467.33: the larger remainder (.67) gets the spare won.
     assert settlement.total_won == 80_201
     assert amount == 53_467
-    donors = sheet_rows(rows, "receipt_donors")
+    donors = sheet_rows(rows, "기부금영수증 신청자")
     assert [d[0] for d in donors] == ["홍길동"]
     assert "비공개" not in exported_text(rows)
     assert int(donors[0][4]) == 20_001  # 2/3 of the 30,001원 gift, by largest remainder
     first_rows = csv_rows(export(session, campaign, first.id, "csv").data)
-    assert int(sheet_rows(first_rows, "allocations")[0][3]) + amount == settlement.total_won
-    assert int(sheet_rows(first_rows, "receipt_donors")[0][4]) == 10_000
+    assert int(sheet_rows(first_rows, "배분")[0][3]) + amount == settlement.total_won
+    assert int(sheet_rows(first_rows, "기부금영수증 신청자")[0][4]) == 10_000
 
 
 def exported_text(rows: list[list[str]]) -> str:
@@ -144,7 +144,7 @@ def exported_text(rows: list[list[str]]) -> str:
 def test_xlsx_and_json_agree_with_the_settlement(session: Session, closed) -> None:
     campaign, settlement, _first, _second = closed
     workbook = load_workbook(io.BytesIO(export(session, campaign, None, "xlsx").data))
-    sheet = workbook["allocations"]
+    sheet = workbook["배분"]  # Korean headings for people
     amounts = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sum(amounts) == settlement.total_won
     assert all(isinstance(a, int) for a in amounts)

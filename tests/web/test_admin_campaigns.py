@@ -93,7 +93,7 @@ def test_pause_resume_close_then_export_and_settle(app: Flask, client: FlaskClie
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"), newline="")))
-    assert ["allocated_won", "100"] in rows
+    assert ["배분 금액(원)", "100"] in rows  # Korean headings for people
     with database(app).transaction() as session:
         assert session.scalar(select(ExportRecord.total_won)) == 100
     assert "100" in text(client.get(f"/admin/campaigns/{slug}"))
