@@ -126,7 +126,7 @@ def test_token_created_and_revoked_on_the_account_page(app: Flask, client: Flask
         make_user(session, email="page@example.com")
     AuthActions(client).login("page@example.com")
     page = text(client.post("/account/tokens", data={"name": "CI"}))
-    assert "다시 보여 드리지 않습니다" in page
+    assert "다시 보여 드리지 않아요" in page
     secret = page.split('<code class="secret">')[1].split("</code>")[0]
     with database(app).transaction() as session:
         token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))

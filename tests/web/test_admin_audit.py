@@ -174,7 +174,7 @@ def test_pages_of_fifty(app: Flask, client: FlaskClient) -> None:
     assert actions_on(third) == [f"bulk.n{n:03d}" for n in range(19, -1, -1)]
     assert 'rel="next"' not in third and 'rel="prev"' in third
     beyond = text(client.get("/admin/audit?action=bulk.&page=4"))
-    assert actions_on(beyond) == [] and "조건에 맞는 기록이 없습니다." in beyond
+    assert actions_on(beyond) == [] and "조건에 맞는 기록이 없어요." in beyond
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-2", "1.5", "", "99999999999999999999999", "٣"])
@@ -199,7 +199,7 @@ def test_a_bad_page_number_shows_the_first_page(app: Flask, client: FlaskClient,
         ({"since": "0001-01-01"}, "YYYY-MM-DD"),
         ({"until": "9999-12-31"}, "YYYY-MM-DD"),
         ({"until": "2026-11-25T00:00"}, "YYYY-MM-DD"),
-        ({"since": "2026-11-27", "until": "2026-11-20"}, "종료일은 시작일보다 뒤여야 합니다."),
+        ({"since": "2026-11-27", "until": "2026-11-20"}, "종료일은 시작일보다 뒤여야 해요."),
     ],
 )
 def test_bad_filter_values_are_explained_and_left_out(

@@ -107,7 +107,7 @@ def test_illegal_transition_is_a_clear_message(app: Flask, client: FlaskClient) 
     slug = setup_campaign(app)
     login_admin(client)
     response = client.post(f"/admin/campaigns/{slug}/settle", follow_redirects=True)
-    assert "지금 상태에서는 그렇게 바꿀 수 없습니다" in text(response)
+    assert "지금 상태에서는 그렇게 바꿀 수 없어요" in text(response)
     assert status(app, slug) == CampaignStatus.ACTIVE
     assert client.post(f"/admin/campaigns/{slug}/explode").status_code == 404
 
@@ -120,7 +120,7 @@ def test_export_before_close_is_refused(app: Flask, client: FlaskClient) -> None
         data={"format": "csv", "partner": ""},
         follow_redirects=True,
     )
-    assert "정산이 없습니다" in text(response)
+    assert "정산이 없어요" in text(response)
     bad = client.post(
         f"/admin/campaigns/{slug}/export",
         data={"format": "exe", "partner": ""},

@@ -196,7 +196,7 @@ def test_the_delivery_log_and_pending_events_are_shown(app: Flask, client: Flask
     page = text(client.get(f"/admin/integrations/{integration.id}"))
     pending = page.split('id="pending"')[1].split("</section>")[0]
     assert "evt_pending_1" in pending and "newcomer@example.com" in pending
-    assert "아직 이 이메일의 계정이 없습니다" in pending
+    assert "아직 이 이메일의 계정이 없어요" in pending
     log = page.split('id="deliveries"')[1].split("</section>")[0]
     assert log.count('<tr class="outcome-') == 3
     assert "outcome-refused" in log and "bad_signature" in log and "401" in log

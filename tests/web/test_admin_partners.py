@@ -71,8 +71,8 @@ def test_admin_adds_a_partner(app: Flask, client: FlaskClient) -> None:
         ({"name": "가" * 101}, "100"),
         ({"registration_number": "1" * 41}, "40"),
         ({"name": "bad\x01name"}, "제어 문자를 지워 주세요."),
-        ({"name": "사랑의열매"}, "같은 이름의 파트너가 이미 있습니다."),
-        ({"name": "  사랑의열매  "}, "같은 이름의 파트너가 이미 있습니다."),
+        ({"name": "사랑의열매"}, "같은 이름의 파트너가 이미 있어요."),
+        ({"name": "  사랑의열매  "}, "같은 이름의 파트너가 이미 있어요."),
     ],
 )
 def test_bad_input_re_renders_the_form_with_a_message(
@@ -98,7 +98,7 @@ def test_admin_edits_a_partner(app: Flask, client: FlaskClient) -> None:
         f"/admin/partners/{partner_id}", data={"name": "사랑의열매 사회복지공동모금회"}
     )
     assert response.status_code == 302
-    assert "저장했습니다" in text(client.get(response.headers["Location"]))
+    assert "저장했어요" in text(client.get(response.headers["Location"]))
     with database(app).transaction() as session:
         assert session.get(Partner, partner_id).name == "사랑의열매 사회복지공동모금회"
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "partner.update"))
@@ -108,7 +108,7 @@ def test_admin_edits_a_partner(app: Flask, client: FlaskClient) -> None:
         data={"name": "사랑의열매 사회복지공동모금회"},
         follow_redirects=True,
     )
-    assert "바뀐 것이 없습니다" in text(again)
+    assert "바뀐 것이 없어요" in text(again)
 
 
 def test_edit_refuses_a_name_in_use_and_bad_input(app: Flask, client: FlaskClient) -> None:
@@ -118,7 +118,7 @@ def test_edit_refuses_a_name_in_use_and_bad_input(app: Flask, client: FlaskClien
         partners.create_partner(session, boss, PartnerDetails(name="평화의숲"), NOW)
     AuthActions(client).login("boss@example.com")
     taken = client.post(f"/admin/partners/{partner_id}", data={"name": "평화의숲"})
-    assert taken.status_code == 200 and "같은 이름의 파트너가 이미 있습니다." in text(taken)
+    assert taken.status_code == 200 and "같은 이름의 파트너가 이미 있어요." in text(taken)
     bad = client.post(
         f"/admin/partners/{partner_id}", data={"name": "새 이름", "contact_email": "x@y"}
     )
@@ -182,7 +182,7 @@ def test_a_revoked_token_stops_working(app: Flask, client: FlaskClient) -> None:
     response = client.post(f"/admin/partners/{partner_id}/tokens/{token_id}/revoke")
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
-    assert "토큰을 폐기했습니다." in page and "폐기됨" in page
+    assert "토큰을 폐기했어요." in page and "폐기됨" in page
     with database(app).transaction() as session:
         assert accounts.token_owner(session, secret) is None
         entry = session.scalar(

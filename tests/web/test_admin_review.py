@@ -96,7 +96,7 @@ def test_approving_with_edits_creates_a_scheduled_campaign(
     )
     response = as_admin.post(f"/admin/proposals/{proposal_id}/approve", data=form)
     assert response.status_code == 302
-    assert "승인했습니다" in text(as_admin.get(response.headers["Location"]))
+    assert "승인했어요" in text(as_admin.get(response.headers["Location"]))
     with database(app).transaction() as session:
         campaign = session.scalar(select(Campaign).where(Campaign.slug == "yeontan"))
         assert campaign.status == CampaignStatus.SCHEDULED
@@ -122,10 +122,10 @@ def test_approving_with_edits_creates_a_scheduled_campaign(
         ({"slug": "Not A Slug"}, "영문 소문자, 숫자, 하이픈으로"),
         ({"slug": ""}, "이 항목은 필수입니다"),
         ({"slug": "taken"}, "이미 쓰고 있는 주소"),
-        ({"goal_won": ""}, "필수 항목입니다"),
+        ({"goal_won": ""}, "필수 항목이에요"),
         ({"goal_won": "lots"}, "정수를 입력하세요"),
         ({"starts_on": "2020-01-01", "ends_on": "2020-01-05"}, "시작일은 오늘 이후"),
-        ({"beneficiaries-0-partner": "", "beneficiaries-0-share": ""}, "필수 항목입니다"),
+        ({"beneficiaries-0-partner": "", "beneficiaries-0-share": ""}, "필수 항목이에요"),
         ({"beneficiaries-0-partner": ""}, "이 행을 마저 채우거나"),
         ({"action_types-0-label": ""}, "이 행을 마저 채우거나"),
         ({"note": "a\x00"}, "제어 문자"),
@@ -204,7 +204,7 @@ def test_an_admin_does_not_decide_their_own_proposal(
         admin = session.get(User, ids["admin"])
         proposal_id = make_proposal(session, admin, status=ProposalStatus.SUBMITTED, now=clock()).id
     page = text(as_admin.get(f"/admin/proposals/{proposal_id}"))
-    assert "다른 관리자가 결정합니다" in page
+    assert "다른 관리자가 결정해요" in page
     assert as_admin.get(f"/admin/proposals/{proposal_id}/approve").status_code == 403
     assert (
         as_admin.post(
@@ -252,7 +252,7 @@ def test_an_admin_corrects_a_scheduled_campaign(
     form.update(goal_won="120,000,000", topup_won="200000000", reason="회사 추가 지원")
     response = as_admin.post(f"/admin/scheduled/{upcoming}/edit", data=form)
     assert response.status_code == 302
-    assert "저장했습니다" in text(as_admin.get(response.headers["Location"]))
+    assert "저장했어요" in text(as_admin.get(response.headers["Location"]))
     with database(app).transaction() as session:
         campaign = session.scalar(select(Campaign).where(Campaign.slug == upcoming))
         assert (campaign.goal_won, campaign.topup_won) == (120_000_000, 200_000_000)

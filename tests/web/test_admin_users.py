@@ -39,7 +39,7 @@ def test_admin_cannot_demote_themselves(app: Flask, client: FlaskClient) -> None
     response = client.post(
         f"/admin/users/{admin_id}/role", data={"role": "user"}, follow_redirects=True
     )
-    assert "해제할 수 없습니다" in text(response)
+    assert "해제할 수 없어요" in text(response)
     with database(app).transaction() as session:
         assert session.get(User, admin_id).role == Role.ADMIN
 

@@ -104,7 +104,7 @@ def test_wrong_email_and_wrong_password_get_the_same_answer(
     wrong_password = auth.login("real@example.com", "wrong password!!")
     unknown_email = auth.login("nobody@example.com", "wrong password!!")
     assert wrong_password.status_code == unknown_email.status_code == 200
-    assert "이메일 또는 비밀번호가 올바르지 않습니다" in text(wrong_password)
+    assert "이메일 또는 비밀번호가 올바르지 않아요" in text(wrong_password)
     assert text(wrong_password).replace("real@example.com", "X") == text(unknown_email).replace(
         "nobody@example.com", "X"
     )
@@ -191,7 +191,7 @@ def test_password_change_refuses_wrong_current_password(app: Flask, client: Flas
         data={"current_password": "not it at all", "new_password": "another secret 1"},
     )
     assert response.status_code == 200
-    assert "현재 비밀번호가 올바르지 않습니다" in text(response)
+    assert "현재 비밀번호가 올바르지 않아요" in text(response)
     assert AuthActions(app.test_client()).login("pw2@example.com").status_code == 302
 
 
@@ -222,7 +222,7 @@ def test_forms_refuse_a_missing_csrf_token(app: Flask) -> None:
         "/login", data={"email": "x@example.com", "password": PASSWORD}
     )
     assert response.status_code == 400
-    assert "양식이 만료되었습니다" in text(response)
+    assert "양식이 만료됐어요" in text(response)
 
 
 def test_forms_work_with_the_csrf_token(app: Flask) -> None:

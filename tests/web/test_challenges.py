@@ -316,14 +316,14 @@ def test_join_with_team(app: Flask, client: FlaskClient) -> None:
     assert "참여할 팀을 골라 주세요." in text(missing)
     unknown = client.post(f"/c/{slug}/join", data={"team": "bird"})
     assert unknown.status_code == 422
-    assert "이 챌린지에는 그런 팀이 없습니다." in text(unknown)
+    assert "이 챌린지에는 그런 팀이 없어요." in text(unknown)
     assert totals(app, slug).participants == 0
     assert client.post(f"/c/{slug}/join", data={"team": "dog"}).status_code == 302
     page = text(client.get(f"/c/{slug}"))
     assert "🐶 댕댕이 팀이 되었어요!" in page and "나는 🐶 댕댕이 팀이에요." in page
     other = client.post(f"/c/{slug}/join", data={"team": "cat"})
     assert other.status_code == 409
-    assert "이미 참여한 챌린지입니다. 팀은 바꿀 수 없습니다." in text(other)
+    assert "이미 참여한 챌린지예요. 팀은 바꿀 수 없어요." in text(other)
     with database(app).transaction() as session:
         assert session.scalar(select(func.count()).select_from(Participant)) == 1
 
@@ -333,7 +333,7 @@ def test_join_refused_once_the_campaign_has_ended(app: Flask, client: FlaskClien
     log_in(app, client, "late@example.com")
     response = client.post(f"/c/{slug}/join")
     assert response.status_code == 409
-    assert "종료된 챌린지입니다" in text(response)
+    assert "종료된 챌린지예요" in text(response)
     assert totals(app, slug).participants == 0
 
 
@@ -395,16 +395,16 @@ def test_refusals_are_shown_with_their_status(app: Flask, client: FlaskClient) -
     client.post(f"/c/{slug}/join")
     no_evidence = act(client, slug, "report-paper", "")
     assert no_evidence.status_code == 422
-    assert "이 활동에는 확인 번호(예: 고지서 번호)가 필요합니다." in text(no_evidence)
+    assert "이 활동에는 확인 번호(예: 고지서 번호)가 필요해요." in text(no_evidence)
     assert act(client, slug, "report-paper", "BILL-1").status_code == 302
     duplicate = act(client, slug, "report-paper", " bill-1 ")
     assert duplicate.status_code == 409
     page = text(duplicate)
-    assert "이미 반영된 확인 번호입니다." in page
+    assert "이미 반영된 확인 번호예요." in page
     assert 'value=" bill-1 "' in page  # what the reader typed is kept
     unknown = act(client, slug, "plant-a-tree", key="k-2")
     assert unknown.status_code == 422
-    assert "이 챌린지에는 그런 활동이 없습니다." in text(unknown)
+    assert "이 챌린지에는 그런 활동이 없어요." in text(unknown)
     incomplete = client.post(f"/c/{slug}/actions", data={})
     assert incomplete.status_code == 422
     assert "양식이 완전하지 않아요." in text(incomplete)
@@ -473,7 +473,7 @@ def test_not_open_and_closed_campaigns_refuse_actions(app: Flask, client: FlaskC
     assert "챌린지가 잠시 멈췄어요." in page and 'id="key-cheer"' not in page
     refused = act(client, paused, "cheer", key="k-paused")
     assert refused.status_code == 409
-    assert "지금은 참여할 수 없는 챌린지입니다." in text(refused)
+    assert "지금은 참여할 수 없는 챌린지예요." in text(refused)
 
     upcoming = create(app, **cheer_campaign(starts_at=clock() + DAY))
     client.post(f"/c/{upcoming}/join")
@@ -485,7 +485,7 @@ def test_not_open_and_closed_campaigns_refuse_actions(app: Flask, client: FlaskC
         campaign.status = CampaignStatus.CLOSED
     closed = act(client, paused, "cheer", key="k-closed")
     assert closed.status_code == 409
-    assert "종료된 챌린지입니다" in text(closed)
+    assert "종료된 챌린지예요" in text(closed)
     assert totals(app, paused).actions == 0
 
 

@@ -136,7 +136,7 @@ def test_a_crew_member_saves_a_draft_then_sends_it(
         "evidence_unique": False,
     }
     view = text(as_author.get(response.headers["Location"]))
-    assert "초안을 저장했습니다." in view
+    assert "초안을 저장했어요." in view
     assert f'action="/crew/proposals/{proposal.id}/submit"' in view
 
     # Sending it incomplete: back to the form with the reason.
@@ -163,7 +163,7 @@ def test_sending_an_incomplete_proposal_keeps_nothing(
         "/crew/proposals/new", data=proposal_form(ids["partner"], intent="submit", cause="")
     )
     assert response.status_code == 200
-    assert "필수 항목입니다." in text(response)
+    assert "필수 항목이에요." in text(response)
     assert 'value="연탄 나눔 응원"' in text(response)  # what was typed stays
     assert count(app, Proposal) == 0
 
@@ -417,7 +417,7 @@ def test_cancelling_a_gift(app: Flask, client: FlaskClient, fundraiser: str) -> 
         ("match", -50_000),
     ]
     again = client.post(f"/c/{fundraiser}/gifts/{gift_id}/cancel", follow_redirects=True)
-    assert len(ledger(app)) == 4 and "이미 취소된 기부입니다." in text(again)
+    assert len(ledger(app)) == 4 and "이미 취소된 기부예요." in text(again)
     assert client.post(f"/c/{fundraiser}/gifts/{gift_id + 99}/cancel").status_code == 404
 
 
@@ -427,7 +427,7 @@ def test_gifts_after_the_end_are_refused(
     with database(app).transaction() as session:
         make_fundraiser(session, slug="over", starts_at=clock() - 5 * DAY, ends_at=clock() - DAY)
     response = as_author.post("/c/over/gifts", data=gift(quick=10000), follow_redirects=True)
-    assert "종료된 챌린지입니다" in text(response)
+    assert "종료된 챌린지예요" in text(response)
     assert ledger(app) == []
 
 

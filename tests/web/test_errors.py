@@ -22,14 +22,14 @@ CODES = {
     500: "internal_error",
 }
 KOREAN = {
-    400: "요청을 이해할 수 없습니다",
-    403: "권한이 없습니다",
-    404: "페이지가 없습니다",
-    405: "그 방식의 요청을 받지 않습니다",
+    400: "요청을 이해할 수 없어요",
+    403: "권한이 없어요",
+    404: "페이지가 없어요",
+    405: "그 방식의 요청을 받지 않아요",
     409: "충돌하는",
-    413: "너무 큽니다",
-    429: "요청이 너무 많습니다",
-    500: "문제가 생겼습니다",
+    413: "너무 커요",
+    429: "요청이 너무 많아요",
+    500: "문제가 생겼어요",
 }
 ENGLISH = {
     400: "could not be understood",
@@ -95,7 +95,7 @@ def test_api_paths_always_answer_json(client: FlaskClient) -> None:
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json == {
-        "error": {"code": "not_found", "message": "이 주소에는 페이지가 없습니다."}
+        "error": {"code": "not_found", "message": "이 주소에는 페이지가 없어요."}
     }
 
 
