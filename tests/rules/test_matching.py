@@ -64,11 +64,11 @@ def test_amounts_within_bounds_pass(amount: int) -> None:
 @pytest.mark.parametrize(
     ("amount", "reason"),
     [
-        (GIFT_MIN_WON - 1, "out_of_range"),
-        (GIFT_MAX_WON + 1, "out_of_range"),
-        (0, "out_of_range"),
-        (-10_000, "out_of_range"),
-        (10**30, "out_of_range"),
+        (GIFT_MIN_WON - 1, "amount_out_of_range"),
+        (GIFT_MAX_WON + 1, "amount_out_of_range"),
+        (0, "amount_out_of_range"),
+        (-10_000, "amount_out_of_range"),
+        (10**30, "amount_out_of_range"),
         (10_000.0, "not_a_number"),
         ("10000", "not_a_number"),
         (True, "not_a_number"),
@@ -80,6 +80,9 @@ def test_amounts_outside_bounds_are_refused(amount: object, reason: str) -> None
         check_gift_amount(amount)
     assert caught.value.field == "amount"
     assert caught.value.reason == reason
+    if reason == "amount_out_of_range":  # the bounds, as sums the message shows in won
+        assert caught.value.params["min_won"] == GIFT_MIN_WON
+        assert caught.value.params["max_won"] == GIFT_MAX_WON
 
 
 def test_quick_picks_are_the_seed_amounts() -> None:

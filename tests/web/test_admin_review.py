@@ -113,7 +113,7 @@ def test_approving_with_edits_creates_a_scheduled_campaign(
     AuthActions(as_admin).logout()
     AuthActions(as_admin).login(AUTHOR)
     mine = text(as_admin.get(f"/crew/proposals/{proposal_id}"))
-    assert "좋은 제안이에요" in mine and "승인됨" in mine
+    assert "좋은 제안이에요" in mine and "승인됐어요: 이 제안은" in mine
 
 
 @pytest.mark.parametrize(
