@@ -6,7 +6,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from campaign.db import database
-from campaign.models import CampaignKind
+from campaign.models import CampaignKind, Evidence
 from campaign.models.types import utcnow
 from tests.factories import DAY, PASSWORD, action, make_campaign, make_user
 
@@ -92,3 +92,40 @@ def test_without_javascript_the_message_is_in_view_below_the_header(browser, liv
     assert header is not None and heading is not None
     assert heading["y"] >= header["y"] + header["height"]  # not hidden under the sticky header
     context.close()
+
+
+def test_a_stamp_with_evidence_and_a_refused_duplicate_answer_inline(browser, live_app) -> None:
+    app, base = live_app
+    slug = seed(
+        app,
+        kind=CampaignKind.STAMP,
+        actions=(
+            action(
+                "report",
+                label="종이 우편물 신고",
+                worth_stamps=1,
+                evidence=Evidence.REQUIRED,
+                evidence_unique=True,
+            ),
+        ),
+        stamps_per_unit=40,
+        won_per_unit=5_000,
+        unit_name="그루",
+    )
+    page = browser.new_page(viewport=PHONE)
+    log_in(page, base)
+    page.goto(f"{base}/c/{slug}")
+    page.click("#join-form button[type=submit]")
+    page.fill("#evidence-report", "BILL-77")
+    page.click("#do-report")
+    result = page.locator("#action-form-report [data-action-result]")
+    expect(result).to_have_text("집계 완료: 도장 1개 적립.", timeout=10_000)
+    expect(page.locator("#evidence-report")).to_have_value("")  # ready for the next bill
+    expect(page.locator(".next-unit")).to_contain_text("다음 그루까지 도장 39개")
+    page.fill("#evidence-report", "BILL-77")
+    page.click("#do-report")
+    expect(result).to_have_text("이미 반영된 확인 번호예요.", timeout=10_000)
+    expect(result).to_have_class("action-result is-error is-new")
+    expect(page.locator("#evidence-report")).to_have_value("BILL-77")  # kept to correct it
+    expect(page.locator(".big-progress [data-field=stamps]")).to_have_text("1")
+    page.close()
