@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.models import Campaign, ProgressSnapshot
 from campaign.rules.calendar import kst_day
+from campaign.rules.charts import DayValue
 from campaign.services import counters
+
+SERIES_DAYS_MAX = 400  # a campaign runs at most a year
 
 
 def take_snapshot(session: Session, campaign: Campaign, now: datetime) -> ProgressSnapshot:
@@ -25,3 +29,19 @@ def take_snapshot(session: Session, campaign: Campaign, now: datetime) -> Progre
     snapshot.taken_at = now
     session.flush()
     return snapshot
+
+
+def daily_raised(session: Session, campaign: Campaign, latest: DayValue | None) -> list[DayValue]:
+    """₩ raised by the end of each KST day the scheduler saw, oldest first. ``latest`` (the
+    counters now, on their KST day) stands in for that day's snapshot, which the scheduler
+    may not have taken yet."""
+    rows = session.scalars(
+        select(ProgressSnapshot)
+        .where(ProgressSnapshot.campaign_id == campaign.id)
+        .order_by(ProgressSnapshot.kst_day)
+        .limit(SERIES_DAYS_MAX)
+    )
+    series = {row.kst_day: row.raised_won for row in rows}
+    if latest is not None:
+        series[latest.day] = latest.value
+    return [DayValue(day, value) for day, value in sorted(series.items())]
