@@ -11,6 +11,7 @@ from campaign.demo.challenges import seed_demo_challenges
 from campaign.demo.crew import seed_crew_demo
 from campaign.demo.history import FOREST, seed_green_2022
 from campaign.demo.pictures import seed_demo_pictures
+from campaign.demo.quiet_days import record_quiet_days
 from campaign.models import Campaign, Partner, Role, User
 from campaign.rules.images import ImageLimits
 from campaign.services.accounts import find_user_by_email, hash_password
@@ -58,6 +59,7 @@ def seed_demo(
     challenges = seed_demo_challenges(
         session, now, actor=users["admin@aesseuji.example"], password=DEMO_PASSWORD
     )
+    record_quiet_days(session, now)
     return [
         f"demo log-ins (password: {DEMO_PASSWORD}):",
         *(f"  {role.value:<6} {email}" for email, _name, role in DEMO_ACCOUNTS),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campaign.models import Campaign, ProgressSnapshot
+from campaign.models import Campaign, ProgressSnapshot, Settlement, SettlementDay
 from campaign.rules.calendar import kst_day
 from campaign.rules.charts import DayValue
 from campaign.services import counters
@@ -42,6 +42,25 @@ def daily_raised(session: Session, campaign: Campaign, latest: DayValue | None) 
         .limit(SERIES_DAYS_MAX)
     )
     series = {row.kst_day: row.raised_won for row in rows}
+    if not series:
+        series = _settled_days(session, campaign)
     if latest is not None:
         series[latest.day] = latest.value
     return [DayValue(day, value) for day, value in sorted(series.items())]
+
+
+def _settled_days(session: Session, campaign: Campaign) -> dict[date, int]:
+    """A closed campaign the scheduler never photographed (closed before snapshots existed,
+    or imported): its running total by day from the frozen ledger's daily series."""
+    days = session.execute(
+        select(SettlementDay.kst_day, SettlementDay.won)
+        .join(Settlement, Settlement.id == SettlementDay.settlement_id)
+        .where(Settlement.campaign_id == campaign.id)
+        .order_by(SettlementDay.kst_day)
+        .limit(SERIES_DAYS_MAX)
+    )
+    running, series = 0, {}
+    for day, won in days:
+        running += won
+        series[day] = running
+    return series

@@ -44,7 +44,7 @@ def axe_source() -> str:
         _unavailable("npm is not installed (apt-get install npm)")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
-        packed = subprocess.run(  # noqa: S603
+        packed = subprocess.run(
             [npm, "pack", f"axe-core@{AXE_VERSION}", "--silent", "--pack-destination", work],
             capture_output=True,
             text=True,

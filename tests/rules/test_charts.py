@@ -78,7 +78,7 @@ def test_an_empty_series_says_so_and_still_shows_the_goal() -> None:
 def test_one_point_sits_in_the_middle_with_its_value() -> None:
     root = draw([DayValue(DAY, 50)])
     [(x, _y)] = points_of(root)
-    assert x == pytest.approx(76 + (640 - 76 - 20) / 2)
+    assert x == pytest.approx(92 + (480 - 92 - 12) / 2)
     assert "50원" in texts(root)
     assert "12/1" in texts(root)
 
@@ -98,7 +98,7 @@ def test_a_series_flat_at_the_cap_is_a_flat_line_on_the_cap() -> None:
     cap_line = next(ln for ln in root.iter(f"{SVG}line") if ln.get("stroke-dasharray") == "2 4")
     assert float(cap_line.get("y1")) == pytest.approx(ys[3], abs=0.1)
     xs = [x for x, _ in points_of(root)]
-    assert xs == sorted(xs) and xs[0] == 76 and xs[-1] == 620
+    assert xs == sorted(xs) and xs[0] == 92 and xs[-1] == 468
 
 
 def test_days_missing_in_the_middle_keep_their_place_in_time() -> None:
@@ -117,14 +117,14 @@ def test_large_numbers_stay_inside_the_picture() -> None:
     big = 130_000_000 * 10_000  # 1.3조원
     root = draw([DayValue(DAY, big // 2), DayValue(DAY + timedelta(days=9), big)], goal=60_000_000)
     for x, y in points_of(root):
-        assert 0 <= x <= 640 and 0 <= y <= 240
+        assert 0 <= x <= 480 and 0 <= y <= 260
     assert f"{big:,}원" in texts(root)
 
 
 def test_a_value_above_the_goal_raises_the_scale_instead_of_leaving_the_frame() -> None:
     root = draw([DayValue(DAY, 300)], goal=100)
     [(_, y)] = points_of(root)
-    assert y == pytest.approx(28)  # the top of the plot
+    assert y == pytest.approx(34)  # the top of the plot
 
 
 def test_words_are_escaped() -> None:
