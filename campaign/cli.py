@@ -17,11 +17,15 @@ from campaign.demo import DEMO_PASSWORD, seed_demo
 from campaign.errors import DomainError
 from campaign.exports import FORMATS
 from campaign.models.types import utcnow
+from campaign.rules.images import ImageLimits
 from campaign.services import lifecycle, onboarding
 from campaign.services.campaigns import campaign_at
 from campaign.services.exports import export_settlement
 from campaign.services.reconcile import reconcile
 from campaign.services.settlement import settlement_for
+from campaign.storage import ImageStore
+from campaign.web.images import image_store
+from campaign.web.images import limits as image_limits
 
 
 @click.command("create-admin")
@@ -54,12 +58,16 @@ def create_admin_command(email: str, password_stdin: bool) -> None:
     click.echo(message)
 
 
+def demo_pictures() -> tuple[ImageStore, ImageLimits]:
+    return image_store(), image_limits()
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Load the demo partners, campaigns and accounts (running it again changes nothing)."""
     with database().transaction() as session:
-        report = seed_demo(session, utcnow())
+        report = seed_demo(session, utcnow(), demo_pictures())
     for line in report:
         click.echo(line)
 
@@ -203,7 +211,7 @@ def dev_command(host: str, port: int) -> None:
     migrate.upgrade(engine)
     if is_new:
         with database().transaction() as session:
-            report = seed_demo(session, utcnow())
+            report = seed_demo(session, utcnow(), demo_pictures())
     else:
         report = [f"demo log-ins: see README (password {DEMO_PASSWORD})"]
     click.echo(f"\n  aesseuji is running on http://{host}:{port}/\n")

@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from campaign import mail
+from campaign import mail, storage
 
 DEV_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 
@@ -119,4 +119,5 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         # Password reset links asked for, per person (signed-in user or IP address).
         "RESET_REQUEST_LIMIT": env.get("RESET_REQUEST_LIMIT", "3 per hour"),
         **mail.settings(env, instance_path),
+        **storage.settings(env, instance_path),
     }

@@ -122,6 +122,23 @@ class Reason(enum.StrEnum):
     BAD_DETAILS = "bad_details", _("The proposal's rules could not be read; enter them again.")
     BELOW_SPENT = "below_spent", _("The sponsor cap cannot be less than what has been paid.")
     EXTEND_LATER = "extend_later", _("The new end must come after the current end.")
+    IMAGE_MISSING = "image_missing", _("Choose an image file to upload.")
+    IMAGE_ALT_MISSING = (
+        "image_alt_missing",
+        _("Describe the image in a few words for people who cannot see it."),
+    )
+    NOT_AN_IMAGE = (
+        "not_an_image",
+        _("This file is not an image we can use: upload a JPEG, PNG, WebP or GIF."),
+    )
+    IMAGE_TOO_LARGE = (
+        "image_too_large",
+        _("The image is too large: upload one of at most %(max)s."),
+    )
+    IMAGE_TOO_MANY_PIXELS = (
+        "image_too_many_pixels",
+        _("The image has too many pixels: upload one of at most %(max)s megapixels."),
+    )
 
 
 UNKNOWN_REASON = _("This value is not valid.")

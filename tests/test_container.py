@@ -131,8 +131,8 @@ def test_the_image_is_slim_non_root_with_tzdata_and_a_healthcheck() -> None:
 
 
 def test_env_example_lists_every_setting_in_the_readme_and_compose() -> None:
-    in_table = set(re.findall(r"^\| `([A-Z_]+)`", SETTINGS, flags=re.MULTILINE))
-    for pair in re.findall(r"^\| `([A-Z_]+)` / `([A-Z_]+)`", SETTINGS, flags=re.MULTILINE):
+    in_table = set(re.findall(r"^\| `([A-Z0-9_]+)`", SETTINGS, flags=re.MULTILINE))
+    for pair in re.findall(r"^\| `([A-Z0-9_]+)` / `([A-Z0-9_]+)`", SETTINGS, flags=re.MULTILINE):
         in_table |= set(pair)
     in_compose = set(re.findall(r"\$\{([A-Z_]+)", (ROOT / "compose.yaml").read_text()))
     example = {

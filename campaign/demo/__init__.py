@@ -10,8 +10,12 @@ from sqlalchemy.orm import Session
 from campaign.demo.challenges import seed_demo_challenges
 from campaign.demo.crew import seed_crew_demo
 from campaign.demo.history import FOREST, seed_green_2022
+from campaign.demo.pictures import seed_demo_pictures
+from campaign.demo.quiet_days import record_quiet_days
 from campaign.models import Campaign, Partner, Role, User
+from campaign.rules.images import ImageLimits
 from campaign.services.accounts import find_user_by_email, hash_password
+from campaign.storage import ImageStore
 
 DEMO_PASSWORD = "aesseuji-demo"  # noqa: S105  (published demo log-in, see README)
 DEMO_ACCOUNTS = (
@@ -43,18 +47,30 @@ def ensure_demo_users(session: Session, now: datetime) -> dict[str, User]:
     return users
 
 
-def seed_demo(session: Session, now: datetime) -> list[str]:
-    """Create what a first look at the site needs; returns lines describing the log-ins."""
+def seed_demo(
+    session: Session,
+    now: datetime,
+    pictures: tuple[ImageStore, ImageLimits] | None = None,
+) -> list[str]:
+    """Create what a first look at the site needs; returns lines describing the log-ins.
+    With ``pictures`` (the image store and its limits) the campaigns get covers and the
+    partners logos, drawn on the spot."""
     users = ensure_demo_users(session, now)
     challenges = seed_demo_challenges(
         session, now, actor=users["admin@aesseuji.example"], password=DEMO_PASSWORD
     )
+    record_quiet_days(session, now)
     return [
         f"demo log-ins (password: {DEMO_PASSWORD}):",
         *(f"  {role.value:<6} {email}" for email, _name, role in DEMO_ACCOUNTS),
         *challenges,
         *seed_crew_demo(session, now, users),
         *_history_lines(seed_green_2022(session, _partner(session, FOREST), now)),
+        *(
+            seed_demo_pictures(session, *pictures, users["admin@aesseuji.example"], now)
+            if pictures is not None
+            else []
+        ),
     ]
 
 

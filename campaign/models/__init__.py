@@ -4,6 +4,7 @@ from campaign.models.accounts import ApiToken, LoginFailures, LoginSession, Noti
 from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import ActionType, Beneficiary, Campaign, Milestone, Team
 from campaign.models.crew import Endorsement, Proposal, ProposalComment, ProposalDecision
+from campaign.models.images import CampaignCover, PartnerLogo, ProposalCover, StoredImage
 from campaign.models.integrations import Integration, WebhookDelivery, WebhookEvent
 from campaign.models.ledger import (
     Action,
@@ -44,6 +45,7 @@ __all__ = [
     "Beneficiary",
     "Campaign",
     "CampaignCounter",
+    "CampaignCover",
     "CampaignKind",
     "CampaignStatus",
     "DailyTally",
@@ -58,11 +60,13 @@ __all__ = [
     "Notification",
     "Participant",
     "Partner",
+    "PartnerLogo",
     "Pledge",
     "PledgeSource",
     "ProgressSnapshot",
     "Proposal",
     "ProposalComment",
+    "ProposalCover",
     "ProposalDecision",
     "ProposalStatus",
     "ReceiptRequest",
@@ -73,6 +77,7 @@ __all__ = [
     "SettlementDay",
     "SettlementStatus",
     "SettlementTeam",
+    "StoredImage",
     "Team",
     "TeamCounter",
     "TotalTally",

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from campaign.errors import AlreadyEndorsed, Forbidden, Invalid, NotFound
 from campaign.models import (
     Campaign,
+    CampaignCover,
     CampaignStatus,
     Endorsement,
     Notification,
     Partner,
     Proposal,
     ProposalComment,
+    ProposalCover,
     ProposalDecision,
     ProposalStatus,
     User,
@@ -292,6 +294,7 @@ def approve(
         )
     _decide(session, proposal, reviewer, to, now, note)
     proposal.campaign_id = campaign.id
+    _carry_cover(session, proposal.id, campaign.id, now)
     audit.record(
         session,
         actor=reviewer,
@@ -317,6 +320,21 @@ def approve(
     notifications.notify(session, endorsers, NOTIFY_ENDORSED_APPROVED, now, params=params)
     session.flush()
     return campaign
+
+
+def _carry_cover(session: Session, proposal_id: int, campaign_id: int, now: datetime) -> None:
+    """The cover the author suggested becomes the new campaign's, with the same words."""
+    suggested = session.get(ProposalCover, proposal_id)
+    if suggested is not None:
+        session.add(
+            CampaignCover(
+                campaign_id=campaign_id,
+                image_id=suggested.image_id,
+                alt=suggested.alt,
+                set_by_id=suggested.set_by_id,
+                set_at=now,
+            )
+        )
 
 
 def _close_review(

@@ -13,8 +13,10 @@ from campaign.services.accounts import user_for_login_token
 from campaign.web import (
     auth,
     challenges,
+    charts,
     crew,
     fundraiser,
+    images,
     main,
     notifications,
 )
@@ -37,6 +39,7 @@ def register_web(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = lazy_gettext("Log in to continue.")
     login_manager.login_message_category = "info"
+    images.init_app(app)  # before CSRFProtect: its check reads the (larger) upload forms
     csrf.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
@@ -54,5 +57,7 @@ def register_web(app: Flask) -> None:
         admin_review.bp,
         fundraiser.bp,
         notifications.bp,
+        images.bp,
+        charts.bp,
     ):
         app.register_blueprint(blueprint)

@@ -13,16 +13,21 @@ from campaign.demo.challenges import DEMO_PEOPLE, PARTNERS
 from campaign.models import (
     AuditEntry,
     Campaign,
+    CampaignCover,
     CampaignKind,
     CampaignStatus,
     Evidence,
     Partner,
+    PartnerLogo,
+    StoredImage,
     User,
 )
 from campaign.rules.calendar import end_bound, kst_day, start_of_day
+from campaign.rules.images import ImageLimits
 from campaign.services import counters
 from campaign.services.progress import progress
 from campaign.services.reconcile import reconcile
+from campaign.storage import LocalStore
 from tests.factories import NOW, make_partner
 
 
@@ -174,3 +179,23 @@ def test_demo_accounts_count_as_verified(session: Session) -> None:
     seed_demo(session, NOW)
     assert session.scalar(select(func.count()).select_from(User)) > len(DEMO_ACCOUNTS)
     assert session.scalars(select(User.email).where(User.email_verified_at.is_(None))).all() == []
+
+
+def test_the_demo_draws_its_own_covers_and_logos_once(session: Session, tmp_path) -> None:
+    store = LocalStore(tmp_path)
+    limits = ImageLimits(max_bytes=5_000_000, max_pixels=25_000_000, max_edge=1600)
+    lines = seed_demo(session, NOW, (store, limits))
+    session.commit()
+    assert any(line.startswith("demo pictures:") for line in lines)
+    covers = session.scalars(select(CampaignCover)).all()
+    assert {c.campaign_id for c in covers} == set(session.scalars(select(Campaign.id)))
+    assert all(c.alt for c in covers)
+    assert session.scalar(select(func.count()).select_from(PartnerLogo)) == len(PARTNERS)
+    for image in session.scalars(select(StoredImage)):
+        assert image.byte_size < 120_000, image  # small enough to ship with every page
+        assert store.get(image.key)
+    before = everything(session)
+    again = seed_demo(session, NOW + timedelta(days=1), (store, limits))
+    session.commit()
+    assert everything(session) == before
+    assert not any(line.startswith("demo pictures:") for line in again)

@@ -27,7 +27,8 @@ from flask.testing import FlaskClient
 from campaign.db import database
 from campaign.models import CampaignStatus, ProposalStatus, Role
 from campaign.rules.calendar import end_bound, kst_day, start_of_day
-from campaign.services import notifications, partners, proposals
+from campaign.rules.images import ImageLimits
+from campaign.services import images, notifications, partners, proposals
 from campaign.services.accounts import issue_api_token, start_login_session
 from campaign.services.fundraising import pledge_gift
 from tests.factories import (
@@ -39,6 +40,7 @@ from tests.factories import (
     make_proposal,
     make_user,
 )
+from tests.images import picture
 
 CALLERS = ("anonymous", "user", "unverified", "crew", "admin", "partner")
 DAY = timedelta(days=1)
@@ -55,6 +57,7 @@ class World:
     bystander: int  # an account admins act on
     user_token: int  # one of user's API tokens
     gift: int  # crew's gift to the crew fundraiser
+    image: str  # the open campaign's cover image (its stored name)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,16 @@ def build(app: Flask) -> tuple[World, dict[str, dict[str, str]]]:
         )
         gift = pledge_gift(session, people["crew"], fundraiser, 10_000, False, None, None, now)
         partner_token = partners.issue_partner_token(session, people["admin"], partner, "정산", now)
+        cover = images.set_campaign_cover(
+            session,
+            app.extensions["campaign.storage"],
+            ImageLimits(max_bytes=100_000, max_pixels=10_000, max_edge=100),
+            open_campaign,
+            picture(),
+            "숲",
+            people["admin"],
+            now,
+        )
         credentials: dict[str, dict[str, str]] = {"anonymous": {}}
         tokens = {}
         for role, person in people.items():
@@ -125,6 +138,7 @@ def build(app: Flask) -> tuple[World, dict[str, dict[str, str]]]:
             bystander=bystander.id,
             user_token=tokens["user"].token.id,
             gift=gift.gift.id,
+            image=cover.image.key,
         )
         return world, credentials
 
@@ -145,6 +159,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/lang/<code>"): Case("/lang/en", (302, 302, 302, 302, 302, 302)),
     ("GET", "/c/<slug>"): Case("/c/open", (200, 200, 200, 200, 200, 200)),
     ("GET", "/api/docs"): Case("/api/docs", (200, 200, 200, 200, 200, 200)),
+    # Images are public under their content's address (covers of internal campaigns too: the
+    # address is a SHA-256 that only their pages reveal).
+    ("GET", "/media/<key>"): Case("/media/{image}", (200, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/openapi.json"): Case("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200)),
     # -- accounts ---------------------------------------------------------------------------
     ("GET", "/signup"): Case("/signup", (200, 302, 302, 302, 302, 200)),
@@ -204,6 +221,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/crew/proposals/<int(max=9223372036854775807):proposal_id>/edit"): Case(
         "/crew/proposals/{proposal}/edit", (302, 404, 404, 409, 403, 302), {}
     ),
+    # The proposal is in review: nobody may change its cover now (its author: 409).
+    ("POST", "/crew/proposals/<int(max=9223372036854775807):proposal_id>/cover"): Case(
+        "/crew/proposals/{proposal}/cover", (302, 404, 404, 409, 403, 302), {}
+    ),
     ("POST", "/crew/proposals/<int(max=9223372036854775807):proposal_id>/comments"): Case(
         "/crew/proposals/{proposal}/comments", (302, 404, 404, 200, 200, 302), {}
     ),
@@ -227,6 +248,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/admin/campaigns/<slug>/acknowledge"): Case(
         "/admin/campaigns/open/acknowledge", (302, 403, 403, 403, 302, 302), {}
+    ),
+    # An admin without a file is told so on the page (the redirect back).
+    ("POST", "/admin/campaigns/<slug>/cover"): Case(
+        "/admin/campaigns/open/cover", (302, 403, 403, 403, 302, 302), {}
     ),
     ("POST", "/admin/campaigns/<slug>/cancel"): Case(
         "/admin/campaigns/open/cancel", (302, 403, 403, 403, 422, 302), {}
@@ -260,6 +285,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/admin/partners/<int:partner_id>"): Case(
         "/admin/partners/{partner}", (302, 403, 403, 403, 302, 302), {}
+    ),
+    ("POST", "/admin/partners/<int:partner_id>/logo"): Case(
+        "/admin/partners/{partner}/logo", (302, 403, 403, 403, 302, 302), {}
     ),
     ("POST", "/admin/partners/<int:partner_id>/tokens"): Case(
         "/admin/partners/999999/tokens", (302, 403, 403, 403, 404, 302), {}
