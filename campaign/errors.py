@@ -118,6 +118,8 @@ class Reason(enum.StrEnum):
     BAD_DETAILS = "bad_details", _("The proposal's rules could not be read; enter them again.")
     BELOW_SPENT = "below_spent", _("The sponsor cap cannot be less than what has been paid.")
     EXTEND_LATER = "extend_later", _("The new end must come after the current end.")
+    MESSAGE_NOT_TAKEN = "message_not_taken", _("This action does not take a message.")
+    OWN_CONTENT = "own_content", _("You cannot report what you wrote yourself.")
 
 
 UNKNOWN_REASON = _("This value is not valid.")

@@ -3,6 +3,7 @@
 from campaign.models.accounts import ApiToken, LoginFailures, LoginSession, Notification, User
 from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import ActionType, Beneficiary, Campaign, Milestone, Team
+from campaign.models.cheers import CheerMessage, ContentReport
 from campaign.models.crew import Endorsement, Proposal, ProposalComment, ProposalDecision
 from campaign.models.integrations import Integration, WebhookDelivery, WebhookEvent
 from campaign.models.ledger import (
@@ -30,6 +31,7 @@ from campaign.models.types import (
     CampaignKind,
     CampaignStatus,
     Evidence,
+    MessageRule,
     PledgeSource,
     ProposalStatus,
     Role,
@@ -46,6 +48,8 @@ __all__ = [
     "CampaignCounter",
     "CampaignKind",
     "CampaignStatus",
+    "CheerMessage",
+    "ContentReport",
     "DailyTally",
     "DrawWinner",
     "Endorsement",
@@ -54,6 +58,7 @@ __all__ = [
     "Integration",
     "LoginFailures",
     "LoginSession",
+    "MessageRule",
     "Milestone",
     "Notification",
     "Participant",

@@ -13,6 +13,7 @@ from campaign.services.accounts import user_for_login_token
 from campaign.web import (
     auth,
     challenges,
+    cheers,
     crew,
     fundraiser,
     main,
@@ -21,6 +22,7 @@ from campaign.web import (
 from campaign.web.admin import audit as admin_audit
 from campaign.web.admin import campaigns as admin_campaigns
 from campaign.web.admin import integrations as admin_integrations
+from campaign.web.admin import moderation as admin_moderation
 from campaign.web.admin import partners as admin_partners
 from campaign.web.admin import review as admin_review
 from campaign.web.admin import users as admin_users
@@ -50,7 +52,9 @@ def register_web(app: Flask) -> None:
         admin_campaigns.bp,
         admin_integrations.bp,
         challenges.bp,
+        cheers.bp,
         crew.bp,
+        admin_moderation.bp,
         admin_review.bp,
         fundraiser.bp,
         notifications.bp,

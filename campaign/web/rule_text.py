@@ -12,7 +12,7 @@ import math
 from flask_babel import gettext as _
 
 from campaign.i18n import current_language, format_number, format_won
-from campaign.models import ActionType, Campaign, CampaignKind, Evidence
+from campaign.models import ActionType, Campaign, CampaignKind, Evidence, MessageRule
 from campaign.rules.countdown import Countdown, Phase
 
 MAN = 10_000
@@ -143,6 +143,8 @@ def action_rule(campaign: Campaign, action: ActionType) -> str:
     evidence = _evidence(action)
     if evidence:
         parts.append(evidence)
+    if action.message == MessageRule.REQUIRED:
+        parts.append(_("with a short cheer message for the wall"))
     return ", ".join(parts)
 
 
