@@ -26,11 +26,11 @@ from campaign.rules.countdown import Phase, countdown
 from campaign.services.actions import RecordedAction
 from campaign.services.campaigns import find_campaign
 from campaign.services.cheers import cheer_wall, record_with_message, takes_messages
+from campaign.services.giving import giving
 from campaign.services.onboarding import join_and_credit
 from campaign.services.progress import (
     contribution,
     decimal_units,
-    my_challenges,
     my_recent_actions,
     progress,
     recent_activity,
@@ -259,6 +259,6 @@ def my_page() -> str:
     assert user is not None
     return render_template(
         "challenges/me.html",
-        challenges=my_challenges(session, user, utcnow()),
+        giving=giving(session, user, utcnow()),
         actions=my_recent_actions(session, user),
     )

@@ -540,7 +540,7 @@ def test_concurrent_request_with_the_same_key_is_409(
     def in_flight(*_args: object, **_kwargs: object) -> None:
         raise ConcurrentReplay()
 
-    monkeypatch.setattr("campaign.api.campaigns.record_action", in_flight)
+    monkeypatch.setattr("campaign.services.cheers.record_action", in_flight)
     error(post_action(client, slug, headers, key="same"), 409, "request_in_progress")
 
 
