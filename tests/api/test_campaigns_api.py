@@ -210,6 +210,7 @@ def test_detail_describes_the_campaign(app: Flask, client: FlaskClient) -> None:
             "total_cap": None,
             "evidence": "none",
             "evidence_unique": False,
+            "message": "none",
         }
     ]
     assert body["teams"] == [
