@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from campaign.api.giving_schemas import GIVING_COMPONENTS
 from campaign.rules.accounts import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from campaign.rules.cheers import MESSAGE_MAX
 from campaign.rules.evidence import EVIDENCE_MAX
@@ -419,4 +420,6 @@ COMPONENTS: dict[str, Schema] = {
             "paths": {"type": "object"},
         },
     },
+    # -- a person's own giving (campaign/api/giving.py) --
+    **GIVING_COMPONENTS,
 }

@@ -15,7 +15,15 @@ from campaign.services.fundraising import cancel_gift, pledge_gift
 from campaign.services.giving import Totals, giving, totals
 from campaign.services.participation import join
 from campaign.services.receipts import request_receipt
-from tests.factories import DAY, NOW, action, make_campaign, make_fundraiser, make_partner, make_user
+from tests.factories import (
+    DAY,
+    NOW,
+    action,
+    make_campaign,
+    make_fundraiser,
+    make_partner,
+    make_user,
+)
 
 # 2025-12-31 23:59 KST and, a minute later, 2026-01-01 00:00 KST.
 LAST_MINUTE_OF_2025 = datetime(2025, 12, 31, 14, 59, tzinfo=UTC)
@@ -98,7 +106,9 @@ def test_the_dashboard_lists_impact_draws_and_receipts(session: Session) -> None
     lifecycle.close(session, fight, actor=None, now=NOW + DAY)
     drive = make_fundraiser(session, partner=partner)
     pledge_gift(session, person, drive, 30_000, False, None, None, NOW)
-    request_receipt(session, person, drive, legal_name="김나무", share_email=True, phone=None, now=NOW)
+    request_receipt(
+        session, person, drive, legal_name="김나무", share_email=True, phone=None, now=NOW
+    )
     session.commit()
 
     mine = giving(session, person, NOW + DAY)
