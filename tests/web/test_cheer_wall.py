@@ -21,6 +21,7 @@ from campaign.models import (
     CheerMessage,
     ContentReport,
     Pledge,
+    Proposal,
     ProposalComment,
     ProposalStatus,
     Role,
@@ -31,8 +32,9 @@ from campaign.rules.states import MessageRule
 from campaign.services import counters, proposals
 from campaign.services.cheers import WALL_PAGE, record_with_message
 from campaign.services.participation import join
-from tests.factories import action, make_campaign, make_proposal, make_user
+from tests.factories import action, make_campaign, make_partner, make_proposal, make_user
 from tests.web.helpers import AuthActions, text
+from tests.web.test_crew import proposal_form
 
 DAY = timedelta(days=1)
 
@@ -231,3 +233,29 @@ def test_crew_comments_are_reported_and_hidden_the_same_way(app: Flask) -> None:
     assert "관리자가 가린 댓글이에요." in text(admin.get(f"/admin/proposals/{proposal_id}"))
     with database(app).transaction() as session:
         assert session.get(ProposalComment, comment_id).hidden_reason == "비방"
+
+
+def test_crew_propose_an_action_that_takes_a_message(app: Flask, client: FlaskClient) -> None:
+    with database(app).transaction() as session:
+        partner_id = make_partner(session, "사랑의열매").id
+    log_in(app, client, "proposer@aesseuji.example", Role.CREW)
+    form = text(client.get("/crew/proposals/new"))
+    assert 'name="action_types-0-message"' in form and "응원 메시지 필수" in form
+    sent = client.post(
+        "/crew/proposals/new",
+        data=proposal_form(partner_id, intent="save", **{"action_types-0-message": "required"}),
+    )
+    assert sent.status_code == 302
+    with database(app).transaction() as session:
+        proposal = session.scalar(select(Proposal))
+        assert proposal.details["action_types"][0]["message"] == "required"
+    page = text(client.get(sent.headers["Location"]))
+    assert "응원 메시지 필수" in page
+    # A choice the form does not offer is refused, and nothing is saved.
+    refused = client.post(
+        "/crew/proposals/new",
+        data=proposal_form(partner_id, intent="save", **{"action_types-0-message": "maybe"}),
+    )
+    assert refused.status_code == 200 and "Not a valid choice" not in text(refused)
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Proposal)) == 1
