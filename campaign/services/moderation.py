@@ -91,9 +91,8 @@ def _admin(actor: User) -> None:
         raise Forbidden()
 
 
-def _campaign_of(
-    session: Session, subject: Subject, item: CheerMessage | ProposalComment
-) -> int | None:
+def _campaign_of(session: Session, item: CheerMessage | ProposalComment) -> int | None:
+    # A comment's campaign is its proposal's, once approved: the audit trail files it there.
     if isinstance(item, CheerMessage):
         return item.campaign_id
     return session.scalar(select(Proposal.campaign_id).where(Proposal.id == item.proposal_id))
@@ -136,7 +135,7 @@ def hide(
         actor=admin,
         action=f"{subject.value}.hide",
         now=now,
-        campaign_id=_campaign_of(session, subject, item),
+        campaign_id=_campaign_of(session, item),
         before={"id": item_id, "hidden": False},
         after={"id": item_id, "hidden": True, "reports_resolved": reports},
         reason=why,
@@ -168,7 +167,7 @@ def restore(session: Session, admin: User, subject: Subject, item_id: int, now: 
         actor=admin,
         action=f"{subject.value}.restore",
         now=now,
-        campaign_id=_campaign_of(session, subject, item),
+        campaign_id=_campaign_of(session, item),
         before={"id": item_id, "hidden": bool(was_hidden)},
         after={"id": item_id, "hidden": False, "reports_resolved": reports},
     )
