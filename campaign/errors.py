@@ -139,6 +139,8 @@ class Reason(enum.StrEnum):
         "image_too_many_pixels",
         _("The image has too many pixels: upload one of at most %(max)s megapixels."),
     )
+    MESSAGE_NOT_TAKEN = "message_not_taken", _("This action does not take a message.")
+    OWN_CONTENT = "own_content", _("You cannot report what you wrote yourself.")
 
 
 UNKNOWN_REASON = _("This value is not valid.")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from campaign.api import accounts, campaigns, hooks, partners, reference
+from campaign.api import accounts, campaigns, giving, hooks, partners, reference
 from campaign.extensions import csrf
 
-BLUEPRINTS = (accounts.bp, partners.bp, campaigns.bp, hooks.bp, reference.bp)
+BLUEPRINTS = (accounts.bp, partners.bp, campaigns.bp, giving.bp, hooks.bp, reference.bp)
 
 
 def register_api(app: Flask) -> None:

@@ -44,9 +44,10 @@ from campaign.errors import Invalid
 from campaign.extensions import action_limit, join_limit, limiter
 from campaign.models import Campaign, User
 from campaign.models.types import utcnow
+from campaign.rules.cheers import MESSAGE_MAX
 from campaign.rules.evidence import EVIDENCE_MAX, KEY_MAX
-from campaign.services.actions import record_action
 from campaign.services.campaigns import find_campaign, visible_campaigns
+from campaign.services.cheers import record_with_message
 from campaign.services.onboarding import join_and_credit
 from campaign.services.progress import progress
 
@@ -217,7 +218,9 @@ def join_campaign(slug: str) -> Any:
     description=(
         "Counts one action and pledges what the rules give it (0 when the purse is spent: "
         "the action still counts). Send an `Idempotency-Key` so a retry never counts twice: "
-        "the same key again answers like the first time, with `Idempotent-Replayed: true`."
+        "the same key again answers like the first time, with `Idempotent-Replayed: true`. "
+        "An action type with `message: required` needs a `message` (one line, at most "
+        f"{MESSAGE_MAX} characters), shown on the campaign's cheer wall; others take none."
     ),
     security=USER,
     request=ref("ActionRequest"),
@@ -247,7 +250,8 @@ def join_campaign(slug: str) -> Any:
 @limiter.limit(action_limit, key_func=per_user_key)
 @user_required
 def record_campaign_action(slug: str) -> Any:
-    """Count one action: ``{"action": "vote", "evidence": "..."}`` plus an optional
+    """Count one action: ``{"action": "vote", "evidence": "...", "message": "..."}`` (a
+    message where the action type takes one) plus an optional
     ``Idempotency-Key`` header. 201 with the action, its pledge, any milestone it unlocked and
     the campaign's progress after it."""
     user: User = g.user
@@ -257,19 +261,23 @@ def record_campaign_action(slug: str) -> Any:
     if code is None:
         raise Invalid("action", "required")
     evidence = optional_string(body, "evidence", max_length=EVIDENCE_MAX)
+    message = optional_string(body, "message", max_length=MESSAGE_MAX)
     session = get_session()
     now = utcnow()
-    recorded = record_action(
+    cheered = record_with_message(
         session,
         user,
         campaign,
         code,
         evidence,
+        message,
         request.headers.get("Idempotency-Key"),
         now,
         source="api",
     )
+    recorded = cheered.recorded
     answer = recorded_json(campaign, recorded)
+    answer["action"]["message"] = cheered.message.text if cheered.message is not None else None
     answer["progress"] = progress_json(campaign, progress(session, campaign, now))
     response = jsonify(answer)
     response.status_code = 201

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from campaign.api.giving_schemas import GIVING_COMPONENTS
 from campaign.rules.accounts import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from campaign.rules.cheers import MESSAGE_MAX
 from campaign.rules.evidence import EVIDENCE_MAX
 from campaign.rules.webhook_events import EVENT_ID_MAX, EVENT_TYPE_PATTERN
 
@@ -223,6 +225,7 @@ COMPONENTS: dict[str, Schema] = {
                         "total_cap": {"type": ["integer", "null"]},
                         "evidence": {"type": "string", "enum": ["none", "optional", "required"]},
                         "evidence_unique": {"type": "boolean"},
+                        "message": {"type": "string", "enum": ["none", "required"]},
                     },
                 },
             },
@@ -333,6 +336,12 @@ COMPONENTS: dict[str, Schema] = {
         "properties": {
             "action": {"type": "string", "minLength": 1, "maxLength": 40},
             "evidence": {"type": ["string", "null"], "maxLength": EVIDENCE_MAX},
+            "message": {
+                "type": ["string", "null"],
+                "maxLength": MESSAGE_MAX,
+                "description": "Where the action type has `message: required`: one line "
+                "without control characters, shown on the cheer wall. Others take none.",
+            },
         },
     },
     "RecordedAction": {
@@ -346,6 +355,7 @@ COMPONENTS: dict[str, Schema] = {
                     "id": {"type": "integer"},
                     "code": {"type": "string"},
                     "evidence": {"type": ["string", "null"]},
+                    "message": {"type": ["string", "null"]},
                     "stamps": {"type": "integer"},
                     "counted_at": TIMESTAMP,
                     "team": {"type": ["string", "null"]},
@@ -410,4 +420,6 @@ COMPONENTS: dict[str, Schema] = {
             "paths": {"type": "object"},
         },
     },
+    # -- a person's own giving (campaign/api/giving.py) --
+    **GIVING_COMPONENTS,
 }

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.demo.challenges import seed_demo_challenges
+from campaign.demo.cheer_wall import seed_cheer_wall
 from campaign.demo.crew import seed_crew_demo
 from campaign.demo.history import FOREST, seed_green_2022
 from campaign.demo.pictures import seed_demo_pictures
@@ -64,6 +65,7 @@ def seed_demo(
         f"demo log-ins (password: {DEMO_PASSWORD}):",
         *(f"  {role.value:<6} {email}" for email, _name, role in DEMO_ACCOUNTS),
         *challenges,
+        *seed_cheer_wall(session, now, actor=users["admin@aesseuji.example"]),
         *seed_crew_demo(session, now, users),
         *_history_lines(seed_green_2022(session, _partner(session, FOREST), now)),
         *(

@@ -3,6 +3,7 @@
 from campaign.models.accounts import ApiToken, LoginFailures, LoginSession, Notification, User
 from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import ActionType, Beneficiary, Campaign, Milestone, Team
+from campaign.models.cheers import CheerMessage, ContentReport
 from campaign.models.crew import Endorsement, Proposal, ProposalComment, ProposalDecision
 from campaign.models.images import CampaignCover, PartnerLogo, ProposalCover, StoredImage
 from campaign.models.integrations import Integration, WebhookDelivery, WebhookEvent
@@ -31,6 +32,7 @@ from campaign.models.types import (
     CampaignKind,
     CampaignStatus,
     Evidence,
+    MessageRule,
     PledgeSource,
     ProposalStatus,
     Role,
@@ -48,6 +50,8 @@ __all__ = [
     "CampaignCover",
     "CampaignKind",
     "CampaignStatus",
+    "CheerMessage",
+    "ContentReport",
     "DailyTally",
     "DrawWinner",
     "Endorsement",
@@ -56,6 +60,7 @@ __all__ = [
     "Integration",
     "LoginFailures",
     "LoginSession",
+    "MessageRule",
     "Milestone",
     "Notification",
     "Participant",

@@ -18,6 +18,7 @@ from campaign.models.types import (
     CampaignKind,
     CampaignStatus,
     Evidence,
+    MessageRule,
     UTCDateTime,
     str_enum,
     utcnow,
@@ -131,6 +132,10 @@ class ActionType(Base):
         str_enum(Evidence, "evidence_rule"), default=Evidence.NONE
     )
     evidence_unique: Mapped[bool] = mapped_column(default=False)
+    # Whether each action carries a cheer message (services/cheers.py keeps them).
+    message: Mapped[MessageRule] = mapped_column(
+        str_enum(MessageRule, "message_rule"), default=MessageRule.NONE, server_default="none"
+    )
     position: Mapped[int] = mapped_column(default=0)
 
     campaign: Mapped[Campaign] = relationship(back_populates="action_types")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.db import Base
 from campaign.models.types import CampaignKind, ProposalStatus, UTCDateTime, str_enum, utcnow
+from campaign.rules.cheers import HIDE_REASON_MAX
 
 
 class Proposal(Base):
@@ -57,6 +58,10 @@ class ProposalComment(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Moderation (services/moderation.py, audited): a hidden comment shows that it was hidden.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(HIDE_REASON_MAX))
 
 
 class ProposalDecision(Base):

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from campaign.errors import Invalid
 from campaign.rules import text
-from campaign.rules.states import CampaignKind, Evidence
+from campaign.rules.states import CampaignKind, Evidence, MessageRule
 
 # --- Named limits (forms, proposals, admin edits and the models use these) ------------------
 
@@ -115,6 +115,8 @@ class ActionTypeSpec:
     total_cap: int | None = _number(1, MAX_COUNT, None, required=False)
     evidence: Evidence = _choice(Evidence.NONE)  # noqa: RUF009 (a field specifier)
     evidence_unique: bool = _flag()
+    # A cheer that carries a short message shown on the campaign's cheer wall (rules/cheers.py).
+    message: MessageRule = _choice(MessageRule.NONE)  # noqa: RUF009 (a field specifier)
 
 
 @dataclass(frozen=True)

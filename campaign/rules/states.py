@@ -33,6 +33,13 @@ class Evidence(enum.StrEnum):
     REQUIRED = "required"
 
 
+class MessageRule(enum.StrEnum):
+    """Whether an action type takes a short cheer message (a comment on the cheer wall)."""
+
+    NONE = "none"
+    REQUIRED = "required"
+
+
 class PledgeSource(enum.StrEnum):
     ACTION = "action"  # the sponsor's ₩ for a counted action (per action, or a completed unit)
     MILESTONE = "milestone"  # a fixed sum unlocked when a threshold is reached

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from campaign.models import (
     Campaign,
+    ContentReport,
     Endorsement,
     Partner,
     Proposal,
@@ -153,9 +154,15 @@ class Said:
 
     name: str
     at: datetime
-    body: str | None
+    body: str | None  # a comment hidden by a moderator: None
     from_status: str | None = None
     to_status: str | None = None
+    # Comments only: which one (to report it), whether a moderator hid it, whether the viewer
+    # wrote it or reported it already.
+    id: int | None = None
+    hidden: bool = False
+    mine: bool = False
+    reported_by_viewer: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,10 +188,26 @@ def proposal_page(session: Session, viewer: User, proposal: Proposal) -> Proposa
         .where(Endorsement.proposal_id == proposal.id)
         .order_by(Endorsement.id)
     ).all()
+    reported = (
+        exists()
+        .where(
+            ContentReport.comment_id == ProposalComment.id,
+            ContentReport.reporter_id == viewer.id,
+        )
+        .correlate(ProposalComment)
+    )
     comments = [
-        Said(name, comment.created_at, comment.body)
-        for comment, name in session.execute(
-            select(ProposalComment, User.display_name)
+        Said(
+            name,
+            comment.created_at,
+            None if comment.hidden_at is not None else comment.body,
+            id=comment.id,
+            hidden=comment.hidden_at is not None,
+            mine=comment.author_id == viewer.id,
+            reported_by_viewer=bool(was_reported),
+        )
+        for comment, name, was_reported in session.execute(
+            select(ProposalComment, User.display_name, reported)
             .join(User, User.id == ProposalComment.author_id)
             .where(ProposalComment.proposal_id == proposal.id)
             .order_by(ProposalComment.id)

@@ -14,6 +14,7 @@ from campaign.web import (
     auth,
     challenges,
     charts,
+    cheers,
     crew,
     fundraiser,
     images,
@@ -23,6 +24,7 @@ from campaign.web import (
 from campaign.web.admin import audit as admin_audit
 from campaign.web.admin import campaigns as admin_campaigns
 from campaign.web.admin import integrations as admin_integrations
+from campaign.web.admin import moderation as admin_moderation
 from campaign.web.admin import partners as admin_partners
 from campaign.web.admin import review as admin_review
 from campaign.web.admin import users as admin_users
@@ -53,7 +55,9 @@ def register_web(app: Flask) -> None:
         admin_campaigns.bp,
         admin_integrations.bp,
         challenges.bp,
+        cheers.bp,
         crew.bp,
+        admin_moderation.bp,
         admin_review.bp,
         fundraiser.bp,
         notifications.bp,

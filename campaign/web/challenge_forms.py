@@ -40,13 +40,16 @@ class JoinForm(FlaskForm):
 class ActionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired(), Length(max=40)])
     evidence = StringField(_l("Reference number"), validators=[Length(max=EVIDENCE_FIELD_MAX)])
+    # No length check here: rules/cheers.py says how long a message may be, in a sentence.
+    message = StringField(_l("Your cheer message"))
     idempotency_key = HiddenField(validators=[Length(max=KEY_MAX)])
 
     @classmethod
-    def for_action(cls, code: str, evidence: str = "") -> ActionForm:
+    def for_action(cls, code: str, evidence: str = "", message: str = "") -> ActionForm:
         """A fresh form for one action type, with a new idempotency key."""
         form = cls(formdata=None)
         form.action.data = code
         form.evidence.data = evidence
+        form.message.data = message
         form.idempotency_key.data = new_idempotency_key()
         return form

@@ -24,14 +24,15 @@ from campaign.models import Campaign
 from campaign.models.types import utcnow
 from campaign.rules.allowance import stamps_to_next_unit
 from campaign.rules.countdown import Phase, countdown
-from campaign.services.actions import RecordedAction, record_action
+from campaign.services.actions import RecordedAction
 from campaign.services.allowances import allowances
 from campaign.services.campaigns import find_campaign
+from campaign.services.cheers import cheer_wall, record_with_message, takes_messages
+from campaign.services.giving import giving
 from campaign.services.onboarding import join_and_credit
 from campaign.services.progress import (
     contribution,
     decimal_units,
-    my_challenges,
     my_recent_actions,
     progress,
     recent_activity,
@@ -39,6 +40,7 @@ from campaign.services.progress import (
 from campaign.web import rule_text
 from campaign.web.access import signed_in
 from campaign.web.challenge_forms import ActionForm, JoinForm
+from campaign.web.cheers import wall_cursor
 from campaign.web.fundraiser import fundraiser_panel_context
 
 bp = Blueprint("challenges", __name__)
@@ -84,14 +86,15 @@ def paragraphs(text: str) -> list[str]:
     ]
 
 
-def _page(
-    campaign: Campaign, status: int = 200, failed: tuple[str, str] | None = None
-) -> tuple[str, int]:
-    """The challenge page. ``failed`` = (action code, evidence) keeps what the reader typed in
-    the form whose submission was refused."""
+Typed = tuple[str, str, str]  # (action code, evidence, message) a reader sent
+
+
+def _page(campaign: Campaign, status: int = 200, failed: Typed | None = None) -> tuple[str, int]:
+    """The challenge page. ``failed`` keeps what the reader typed in the form whose submission
+    was refused."""
     session = get_session()
     now = utcnow()
-    evidence_for = dict([failed]) if failed else {}
+    typed = {failed[0]: failed[1:]} if failed else {}
     total_shares = sum(b.share for b in campaign.beneficiaries) or 1
     teams = {team.id: team for team in campaign.teams}
     numbers = progress(session, campaign, now)
@@ -116,9 +119,12 @@ def _page(
         team_by_code={team.code: team for team in campaign.teams},
         join_form=JoinForm.for_campaign(campaign, formdata=None),
         action_forms=[
-            (action, ActionForm.for_action(action.code, evidence_for.get(action.code, "")))
+            (action, ActionForm.for_action(action.code, *typed.get(action.code, ("", ""))))
             for action in campaign.action_types
         ],
+        cheer_wall=cheer_wall(session, campaign, signed_in(), before=wall_cursor())
+        if takes_messages(campaign)
+        else None,
         **fundraiser_panel_context(session, campaign, signed_in(), now),
     )
     return page, status
@@ -130,7 +136,7 @@ def _share_text(share: int, total: int) -> str:
 
 
 def _refused(
-    campaign: Campaign, error: DomainError, failed: tuple[str, str] | None = None
+    campaign: Campaign, error: DomainError, failed: Typed | None = None
 ) -> tuple[str, int]:
     discard_changes()  # nothing of the refused request may show or stay
     flash(message_for(error), "error")
@@ -178,17 +184,19 @@ def take_action(slug: str) -> Response | tuple[str, int]:
     form = ActionForm()
     code = form.action.data or ""
     evidence = form.evidence.data or ""
+    message = form.message.data or ""
     if not form.validate_on_submit():
         flash(_("That form was incomplete. Use the buttons below."), "error")
         return _page(campaign, 422)
     session = get_session()
     try:
-        recorded = record_action(
+        cheered = record_with_message(
             session,
             signed_in(),
             campaign,
             code,
             evidence,
+            message,
             form.idempotency_key.data or None,
             utcnow(),
             source="web",
@@ -198,11 +206,14 @@ def take_action(slug: str) -> Response | tuple[str, int]:
         flash(
             _("This form was already sent with other details. Use the fresh form below."), "error"
         )
-        return _page(campaign, 422, (code, evidence))
+        return _page(campaign, 422, (code, evidence, message))
     except DomainError as exc:
-        return _refused(campaign, exc, (code, evidence))
-    for message, category in outcome_messages(campaign, recorded):
-        flash(message, category)
+        return _refused(campaign, exc, (code, evidence, message))
+    for sentence, category in outcome_messages(campaign, cheered.recorded):
+        flash(sentence, category)
+    if cheered.message is not None and not cheered.recorded.replayed:
+        flash(_("Your message is on the cheer wall."), "success")
+        return _back(campaign, "cheer-wall")
     return _back(campaign)
 
 
@@ -256,6 +267,6 @@ def my_page() -> str:
     assert user is not None
     return render_template(
         "challenges/me.html",
-        challenges=my_challenges(session, user, utcnow()),
+        giving=giving(session, user, utcnow()),
         actions=my_recent_actions(session, user),
     )

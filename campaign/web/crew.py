@@ -23,7 +23,7 @@ from campaign.http.error_messages import message_for
 from campaign.models.types import utcnow
 from campaign.rules import proposals as proposal_rules
 from campaign.rules.proposals import ProposalAction
-from campaign.services import proposal_views, proposals
+from campaign.services import moderation, proposal_views, proposals
 from campaign.web.access import signed_in
 from campaign.web.proposal_forms import (
     EVIDENCE_LABELS,
@@ -220,3 +220,22 @@ def comment(proposal_id: int) -> str | Response:
         evidence_labels=EVIDENCE_LABELS,
         actions=ProposalAction,
     )
+
+
+@bp.route(f"/proposals/<{ID}:proposal_id>/comments/<{ID}:comment_id>/report", methods=["POST"])
+@crew_only
+def report_comment(proposal_id: int, comment_id: int) -> Response:
+    """A crew member who can see the proposal reports a comment on it, once."""
+    session = get_session()
+    found = proposals.find_proposal(session, signed_in(), proposal_id)
+    try:
+        first = moderation.report_comment(session, signed_in(), found, comment_id, utcnow())
+    except Invalid as exc:
+        discard_changes()
+        flash(message_for(exc), "error")
+    else:
+        if first:
+            flash(_("Thank you. An admin will look at this comment."), "success")
+        else:
+            flash(_("You have already reported this comment."), "info")
+    return redirect(url_for("crew.proposal", proposal_id=proposal_id) + "#discussion")

@@ -42,6 +42,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("admin_partners.partners", lazy_gettext("Partners"), _admin),
     NavEntry("admin_audit.audit", lazy_gettext("Audit log"), _admin),
     NavEntry("admin_integrations.integrations", lazy_gettext("Integrations"), _admin),
+    NavEntry("admin_moderation.queue", lazy_gettext("Moderation"), _admin),
     NavEntry("crew.index", lazy_gettext("Crew"), _crew),
     NavEntry("admin_review.queue", lazy_gettext("Proposals"), _admin, pending_badge),
     NavEntry("notifications.index", lazy_gettext("Notifications"), _signed_in, unread_badge),

@@ -44,7 +44,7 @@ from campaign.rules.proposals import (
     ProposalDraft,
     ProposedRules,
 )
-from campaign.rules.states import CampaignKind, Evidence
+from campaign.rules.states import CampaignKind, Evidence, MessageRule
 
 BENEFICIARY_ROWS = 4
 ACTION_ROWS = 4
@@ -63,6 +63,10 @@ EVIDENCE_LABELS = {
     Evidence.NONE: _l("No reference"),
     Evidence.OPTIONAL: _l("Reference optional"),
     Evidence.REQUIRED: _l("Reference required"),
+}
+MESSAGE_LABELS = {
+    MessageRule.NONE: _l("No message"),
+    MessageRule.REQUIRED: _l("Cheer message required"),
 }
 
 
@@ -138,6 +142,11 @@ class ActionRow(RowForm):
         default=Evidence.NONE.value,
     )
     evidence_unique = BooleanField(_l("Counts once"))
+    message = SelectField(
+        _l("Message"),
+        choices=[SelectChoice(m.value, label) for m, label in MESSAGE_LABELS.items()],
+        default=MessageRule.NONE.value,
+    )
 
 
 class TeamRow(RowForm):

@@ -11,8 +11,8 @@ import math
 
 from flask_babel import gettext as _
 
-from campaign.i18n import current_language, format_number, format_won_short
-from campaign.models import ActionType, Campaign, CampaignKind, Evidence
+from campaign.i18n import current_language, format_number, format_won, format_won_short
+from campaign.models import ActionType, Campaign, CampaignKind, Evidence, MessageRule
 from campaign.rules.countdown import Countdown, Phase
 
 
@@ -119,6 +119,8 @@ def action_rule(campaign: Campaign, action: ActionType) -> str:
     evidence = _evidence(action)
     if evidence:
         parts.append(evidence)
+    if action.message == MessageRule.REQUIRED:
+        parts.append(_("with a short cheer message for the wall"))
     return ", ".join(parts)
 
 

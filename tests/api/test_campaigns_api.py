@@ -210,6 +210,7 @@ def test_detail_describes_the_campaign(app: Flask, client: FlaskClient) -> None:
             "total_cap": None,
             "evidence": "none",
             "evidence_unique": False,
+            "message": "none",
         }
     ]
     assert body["teams"] == [
@@ -540,7 +541,7 @@ def test_concurrent_request_with_the_same_key_is_409(
     def in_flight(*_args: object, **_kwargs: object) -> None:
         raise ConcurrentReplay()
 
-    monkeypatch.setattr("campaign.api.campaigns.record_action", in_flight)
+    monkeypatch.setattr("campaign.services.cheers.record_action", in_flight)
     error(post_action(client, slug, headers, key="same"), 409, "request_in_progress")
 
 

@@ -25,12 +25,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from campaign.db import database
-from campaign.models import CampaignStatus, ProposalStatus, Role
+from campaign.models import CampaignStatus, MessageRule, ProposalStatus, Role
 from campaign.rules.calendar import end_bound, kst_day, start_of_day
 from campaign.rules.images import ImageLimits
 from campaign.services import images, notifications, partners, proposals
 from campaign.services.accounts import issue_api_token, start_login_session
+from campaign.services.cheers import record_with_message
 from campaign.services.fundraising import pledge_gift
+from campaign.services.participation import join
 from tests.factories import (
     action,
     make_campaign,
@@ -58,6 +60,8 @@ class World:
     user_token: int  # one of user's API tokens
     gift: int  # crew's gift to the crew fundraiser
     image: str  # the open campaign's cover image (its stored name)
+    cheer: int  # bystander's message on the open campaign's cheer wall
+    comment: int  # admin's comment on crew's proposal
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,17 @@ def build(app: Flask) -> tuple[World, dict[str, dict[str, str]]]:
             session,
             slug="open",
             partner=partner,
-            actions=(action("cheer", worth_won=100),),
+            actions=(
+                action("cheer", worth_won=100),
+                action("wall", worth_won=100, message=MessageRule.REQUIRED),
+            ),
             starts_at=now - DAY,
             ends_at=now + DAY,
         )
+        join(session, bystander, open_campaign, None, now)
+        cheer = record_with_message(
+            session, bystander, open_campaign, "wall", None, "힘내요", None, now
+        ).message
         fundraiser = make_fundraiser(
             session, slug="crew-drive", partner=partner, starts_at=now - DAY, ends_at=now + DAY
         )
@@ -107,6 +118,7 @@ def build(app: Flask) -> tuple[World, dict[str, dict[str, str]]]:
         [note] = notifications.notify(
             session, [people["crew"].id], proposals.NOTIFY_APPROVED, now, params={"title": "x"}
         )
+        comment = proposals.add_comment(session, people["admin"], proposal.id, "좋아요", now)
         gift = pledge_gift(session, people["crew"], fundraiser, 10_000, False, None, None, now)
         partner_token = partners.issue_partner_token(session, people["admin"], partner, "정산", now)
         cover = images.set_campaign_cover(
@@ -139,6 +151,8 @@ def build(app: Flask) -> tuple[World, dict[str, dict[str, str]]]:
             user_token=tokens["user"].token.id,
             gift=gift.gift.id,
             image=cover.image.key,
+            cheer=cheer.id,
+            comment=comment.id,
         )
         return world, credentials
 
@@ -191,6 +205,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     # -- taking part ------------------------------------------------------------------------
     ("POST", "/c/<slug>/join"): Case("/c/open/join", (302, 302, 302, 302, 302, 302), {}),
     ("POST", "/c/<slug>/actions"): Case("/c/open/actions", (302, 422, 422, 422, 422, 302), {}),
+    ("POST", "/c/<slug>/cheers/<int(max=9223372036854775807):message_id>/report"): Case(
+        "/c/open/cheers/{cheer}/report", (302, 302, 302, 302, 302, 302), {}
+    ),
     ("GET", "/c/<slug>/gifts"): Case("/c/crew-drive/gifts", (404, 404, 404, 200, 200, 404)),
     ("POST", "/c/<slug>/gifts"): Case("/c/crew-drive/gifts", (302, 404, 404, 302, 302, 302), {}),
     ("POST", "/c/<slug>/gifts/<int(max=9223372036854775807):pledge_id>/cancel"): Case(
@@ -227,6 +244,16 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/crew/proposals/<int(max=9223372036854775807):proposal_id>/comments"): Case(
         "/crew/proposals/{proposal}/comments", (302, 404, 404, 200, 200, 302), {}
+    ),
+    # crew reports admin's comment; admin's own report is refused with a message (302 too).
+    (
+        "POST",
+        "/crew/proposals/<int(max=9223372036854775807):proposal_id>/comments/"
+        "<int(max=9223372036854775807):comment_id>/report",
+    ): Case(
+        "/crew/proposals/{proposal}/comments/{comment}/report",
+        (302, 404, 404, 302, 302, 302),
+        {},
     ),
     ("POST", "/crew/proposals/<int(max=9223372036854775807):proposal_id>/endorse"): Case(
         "/crew/proposals/{proposal}/endorse", (302, 404, 404, 403, 302, 302), {}
@@ -275,6 +302,21 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/admin/integrations/new"): Case(
         "/admin/integrations/new", (302, 403, 403, 403, 200, 302), {}
     ),
+    ("GET", "/admin/moderation"): Case("/admin/moderation", (302, 403, 403, 403, 200, 302)),
+    (
+        "POST",
+        "/admin/moderation/<any(cheer, comment):subject>/<int(max=9223372036854775807):item_id>"
+        "/hide",
+    ): Case(
+        "/admin/moderation/cheer/{cheer}/hide",
+        (302, 403, 403, 403, 302, 302),
+        {"reason": "욕설"},
+    ),
+    (
+        "POST",
+        "/admin/moderation/<any(cheer, comment):subject>/<int(max=9223372036854775807):item_id>"
+        "/restore",
+    ): Case("/admin/moderation/comment/{comment}/restore", (302, 403, 403, 403, 302, 302), {}),
     ("GET", "/admin/partners"): Case("/admin/partners", (302, 403, 403, 403, 200, 302)),
     ("GET", "/admin/partners/new"): Case("/admin/partners/new", (302, 403, 403, 403, 200, 302)),
     ("POST", "/admin/partners/new"): Case(
@@ -340,6 +382,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/campaigns/<slug>/actions"): Case(
         "/api/v1/campaigns/open/actions", (401, 422, 422, 422, 422, 401), {}
     ),
+    ("GET", "/api/v1/me/giving"): Case("/api/v1/me/giving", (401, 200, 200, 200, 200, 401)),
+    ("GET", "/api/v1/me/campaigns"): Case("/api/v1/me/campaigns", (401, 200, 200, 200, 200, 401)),
+    ("GET", "/api/v1/me/draws"): Case("/api/v1/me/draws", (401, 200, 200, 200, 200, 401)),
     ("POST", "/api/v1/hooks/<key>"): Case(
         "/api/v1/hooks/{hook}", (401, 401, 401, 401, 401, 401), {}
     ),

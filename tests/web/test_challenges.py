@@ -459,7 +459,7 @@ def test_concurrent_submit_of_the_same_form_is_409(
     def in_flight(*_args: object, **_kwargs: object) -> None:
         raise ConcurrentReplay()
 
-    monkeypatch.setattr("campaign.web.challenges.record_action", in_flight)
+    monkeypatch.setattr("campaign.services.cheers.record_action", in_flight)
     response = act(client, slug, "cheer")
     assert response.status_code == 409
     assert "같은 요청을 지금 처리하고 있어요." in text(response)

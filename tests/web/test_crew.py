@@ -134,6 +134,7 @@ def test_a_crew_member_saves_a_draft_then_sends_it(
         "total_cap": None,
         "evidence": "none",
         "evidence_unique": False,
+        "message": "none",
     }
     view = text(as_author.get(response.headers["Location"]))
     assert "초안을 저장했어요." in view

@@ -44,6 +44,7 @@ class World:
     submitted: int  # the author's proposal in review, endorsed by other_crew
     gift: int  # the author's gift to the crew-only fundraiser
     notification: int  # one of the author's notifications
+    comment: int  # other_crew's comment on the proposal in review
     tokens: dict[str, str]  # a log-in session for each signed-in role
 
 
@@ -65,6 +66,7 @@ def build(app: Flask) -> World:
             session, author, partner=partner, status=ProposalStatus.SUBMITTED, now=now
         )
         proposals.endorse(session, people["other_crew"], submitted.id, now)
+        comment = proposals.add_comment(session, people["other_crew"], submitted.id, "글", now)
         fundraiser = make_fundraiser(
             session, slug="crew-only", partner=partner, starts_at=now - DAY, ends_at=now + DAY
         )
@@ -85,7 +87,7 @@ def build(app: Flask) -> World:
         tokens = {
             role: start_login_session(session, person, now) for role, person in people.items()
         }
-        return World(draft.id, submitted.id, gift.id, note.id, tokens)
+        return World(draft.id, submitted.id, gift.id, note.id, comment.id, tokens)
 
 
 # (method, path template, form data)
@@ -107,6 +109,12 @@ ROUTES = {
     "endorse": ("POST", "/crew/proposals/{submitted}/endorse", {}),
     "endorse draft": ("POST", "/crew/proposals/{draft}/endorse", {}),
     "comment": ("POST", "/crew/proposals/{submitted}/comments", {"body": "좋아요"}),
+    "report a comment": ("POST", "/crew/proposals/{submitted}/comments/{comment}/report", {}),
+    "report it through the draft": (
+        "POST",
+        "/crew/proposals/{draft}/comments/{comment}/report",
+        {},
+    ),
     "review queue": ("GET", "/admin/proposals", None),
     "review page": ("GET", "/admin/proposals/{submitted}", None),
     "review page of a draft": ("GET", "/admin/proposals/{draft}", None),
@@ -150,6 +158,9 @@ EXPECTED = {
     "endorse": (302, 404, 302, 409, 403, 302),
     "endorse draft": (302, 404, 404, 404, 403, 404),
     "comment": (302, 404, 302, 302, 302, 302),
+    # other_crew wrote it: their own report is refused with a message, back on the page.
+    "report a comment": (302, 404, 302, 302, 302, 302),
+    "report it through the draft": (302, 404, 404, 404, 404, 404),
     "review queue": (302, 403, 403, 403, 403, 200),
     "review page": (302, 403, 403, 403, 403, 200),
     "review page of a draft": (302, 403, 403, 403, 403, 404),
@@ -190,7 +201,7 @@ def test_the_table_covers_every_route_of_these_blueprints(app: Flask) -> None:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             assert (method, _pattern(rule.rule)) in covered, (method, rule.rule)
             checked += 1
-    assert checked == 25
+    assert checked == 26
     assert set(EXPECTED) == set(ROUTES)
 
 
@@ -208,6 +219,7 @@ def test_role_by_route(app: Flask, client: FlaskClient, route: str, role: str) -
         submitted=world.submitted,
         gift=world.gift,
         notification=world.notification,
+        comment=world.comment,
     )
     response = client.get(url) if method == "GET" else client.post(url, data=data)
     expected = EXPECTED[route][ROLES.index(role)]
