@@ -118,6 +118,15 @@ class Reason(enum.StrEnum):
     BAD_DETAILS = "bad_details", _("The proposal's rules could not be read; enter them again.")
     BELOW_SPENT = "below_spent", _("The sponsor cap cannot be less than what has been paid.")
     EXTEND_LATER = "extend_later", _("The new end must come after the current end.")
+    BAD_SHAPE = (
+        "bad_shape",
+        _("This value has the wrong shape: follow the campaign detail of the API."),
+    )
+    PURSE_NOT_RAISED = (
+        "purse_not_raised",
+        _("While a campaign runs its sponsor cap can only be raised above the current one."),
+    )
+    SEASON_TAKEN = "season_taken", _("This campaign already has a next season.")
 
 
 UNKNOWN_REASON = _("This value is not valid.")

@@ -24,6 +24,7 @@ from campaign.models import Campaign
 from campaign.models.types import utcnow
 from campaign.rules.countdown import Phase, countdown
 from campaign.services.actions import RecordedAction, record_action
+from campaign.services.campaign_management import seasons_of
 from campaign.services.campaigns import find_campaign
 from campaign.services.onboarding import join_and_credit
 from campaign.services.progress import (
@@ -111,6 +112,7 @@ def _page(
             (action, ActionForm.for_action(action.code, evidence_for.get(action.code, "")))
             for action in campaign.action_types
         ],
+        seasons=seasons_of(session, campaign, now),
         **fundraiser_panel_context(session, campaign, signed_in(), now),
     )
     return page, status
