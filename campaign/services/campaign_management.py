@@ -291,6 +291,20 @@ def start_next_season(
     return season
 
 
+def link_seasons(session: Session, earlier: Campaign, later: Campaign) -> bool:
+    """Record ``earlier`` as the season before ``later`` (for seasons set up before this link
+    existed, like the demo's history); returns whether it changed anything. Invalid
+    "season_taken" when either side is already linked elsewhere."""
+    if later.predecessor_id == earlier.id:
+        return False
+    taken = session.scalar(select(Campaign.id).where(Campaign.predecessor_id == earlier.id))
+    if later.predecessor_id is not None or taken is not None or earlier.id == later.id:
+        raise Invalid("slug", "season_taken")
+    later.predecessor_id = earlier.id
+    session.flush()
+    return True
+
+
 @dataclass(frozen=True)
 class Season:
     """One season of a campaign as its page shows it."""
