@@ -187,7 +187,8 @@ def _fail(error: dict[str, object]) -> None:
     help="A JSON file in the shape of the API's campaign detail (GET /api/v1/campaigns/SLUG).",
 )
 @click.option("--by", "by_email", default=None, help="The admin recorded as its creator.")
-def campaigns_create(source: BinaryIO, by_email: str | None) -> None:
+@click.option("--season-of", "season_of", default=None, help="Make it the next season of SLUG.")
+def campaigns_create(source: BinaryIO, by_email: str | None, season_of: str | None) -> None:
     """Create a scheduled campaign from a JSON file; print it (or the error) as JSON.
 
     Exit 0 with {"created": {...}}; exit 1 with {"error": {"code", "field", "message"}} and
@@ -203,8 +204,11 @@ def campaigns_create(source: BinaryIO, by_email: str | None) -> None:
             admin = find_user_by_email(session, by_email) if by_email else None
             if by_email and (admin is None or not admin.is_admin):
                 raise Forbidden()
+            predecessor = campaign_at(session, season_of) if season_of else None
+            if season_of and predecessor is None:
+                raise Invalid("season_of", "unknown_campaign")
             campaign = campaign_management.create_directly(
-                session, admin, spec_from_json(data), now
+                session, admin, spec_from_json(data), now, season_of=predecessor
             )
             created = {"id": campaign.id, "slug": campaign.slug, "status": campaign.status.value}
     except DomainError as exc:

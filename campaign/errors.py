@@ -127,6 +127,7 @@ class Reason(enum.StrEnum):
         _("While a campaign runs its sponsor cap can only be raised above the current one."),
     )
     SEASON_TAKEN = "season_taken", _("This campaign already has a next season.")
+    UNKNOWN_CAMPAIGN = "unknown_campaign", _("There is no campaign at this address.")
 
 
 UNKNOWN_REASON = _("This value is not valid.")

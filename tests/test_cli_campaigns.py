@@ -142,3 +142,30 @@ def test_a_file_that_is_not_json(app: Flask, runner: FlaskCliRunner, tmp_path: P
     assert result.exit_code == 1
     assert json.loads(result.output)["error"]["reason"] == "not_an_object"
     assert count(app) == before
+
+
+def test_a_season_with_other_rules_from_a_file(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    slug = team_fight(app)
+    milestones = [{"threshold": 100_000, "amount_won": 20_000_000, "label": "10만 표"}]
+    path = detail_file(
+        client, slug, tmp_path, slug="season-2", milestones=milestones, **next_days()
+    )
+    args = ["campaigns", "create", "--from", str(path), "--season-of", slug]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    with database(app).transaction() as session:
+        first = session.scalar(select(Campaign).where(Campaign.slug == slug))
+        season = session.scalar(select(Campaign).where(Campaign.slug == "season-2"))
+        assert first is not None and season is not None
+        assert season.predecessor_id == first.id
+        assert [(m.threshold, m.amount_won) for m in season.milestones] == [(100_000, 20_000_000)]
+    path = detail_file(client, slug, tmp_path, slug="season-2b", **next_days())
+    result = runner.invoke(args=["campaigns", "create", "--from", str(path), "--season-of", slug])
+    assert result.exit_code == 1 and json.loads(result.output)["error"]["reason"] == "season_taken"
+    result = runner.invoke(
+        args=["campaigns", "create", "--from", str(path), "--season-of", "nowhere"]
+    )
+    assert result.exit_code == 1
+    assert json.loads(result.output)["error"]["reason"] == "unknown_campaign"

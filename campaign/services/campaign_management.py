@@ -9,8 +9,9 @@ What may change when (the design, argued in README "Changing a running campaign"
   action changes meaning and the ledger needs no revision number;
 - anything else (rates, action types, milestones, teams, beneficiaries and their shares, a
   lower purse) would make two actions of the same campaign count under different rules, so it
-  is a new campaign: "start the next season" copies this one into a new scheduled campaign,
-  linked to it, whose rules are free to change before it opens.
+  is a new campaign linked as the next season: "start the next season" copies this one as it
+  is, and a season with other rules is created directly (the web form prefilled from this
+  one, or ``flask campaigns create --from FILE --season-of SLUG``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ def _lock(session: Session, campaign: Campaign) -> Campaign:
     return locked
 
 
+def _free_predecessor(session: Session, campaign: Campaign) -> Campaign:
+    """``campaign`` locked, if it has no next season yet (Invalid "season_taken" otherwise)."""
+    locked = _lock(session, campaign)
+    if session.scalar(select(Campaign.id).where(Campaign.predecessor_id == locked.id)):
+        raise Invalid("slug", "season_taken")
+    return locked
+
+
 def spec_summary(spec: CampaignSpec) -> dict[str, object]:
     """What the audit trail keeps of a new campaign: its money rules, in plain JSON."""
     return {
@@ -88,28 +97,38 @@ def spec_summary(spec: CampaignSpec) -> dict[str, object]:
 
 
 def create_directly(
-    session: Session, admin: User | None, spec: CampaignSpec, now: datetime
+    session: Session,
+    admin: User | None,
+    spec: CampaignSpec,
+    now: datetime,
+    *,
+    season_of: Campaign | None = None,
 ) -> Campaign:
     """Create a scheduled campaign from ``spec``, with no proposal behind it; audited as
     "campaign.create". Its days follow the rules a proposal's do (not in the past, within the
-    planning horizon, at most a year long).
+    planning horizon, at most a year long). With ``season_of`` it is that campaign's next
+    season, with whatever rules ``spec`` gives it.
 
     Forbidden for a non-admin; Invalid naming the field for a spec that cannot run, a slug in
-    use or an unknown partner; nothing is written then.
+    use, an unknown partner or a campaign that already has a next season; nothing is written.
     """
     _check_admin(admin)
     spec = _clean_texts(spec)
     validate(spec)
     check_days(kst_day(spec.starts_at), last_day(spec.ends_at), kst_day(now))
+    predecessor = _free_predecessor(session, season_of) if season_of is not None else None
     campaign = create_campaign(
         session, spec, now=now, created_by=admin, status=CampaignStatus.SCHEDULED
     )
+    if predecessor is not None:
+        campaign.predecessor_id = predecessor.id
     audit.record(
         session,
         actor=admin,
         action="campaign.create",
         now=now,
         campaign_id=campaign.id,
+        before={"predecessor": predecessor.slug} if predecessor is not None else None,
         after=spec_summary(spec),
         actor_label=_actor_label(admin),
     )
@@ -256,15 +275,14 @@ def start_next_season(
 ) -> Campaign:
     """Copy ``campaign`` (its content, rules, purse and beneficiaries) into a new scheduled
     campaign at ``slug`` running over the given KST days, linked to it as its next season;
-    audited as "campaign.season". The copy's rules may be changed until it opens.
+    audited as "campaign.season". Before it opens the scheduled edit may still change its
+    text, goal, dates, purse and match (services/scheduled_edits.py).
 
     Invalid "season_taken" when the campaign already has a next season; Invalid naming the
     field for a slug in use or days a new campaign may not have.
     """
     _check_admin(admin)
-    locked = _lock(session, campaign)
-    if session.scalar(select(Campaign.id).where(Campaign.predecessor_id == locked.id)):
-        raise Invalid("slug", "season_taken")
+    locked = _free_predecessor(session, campaign)
     check_days(starts_on, ends_on, kst_day(now))
     spec = replace(
         spec_from_model(locked),

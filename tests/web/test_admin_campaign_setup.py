@@ -314,3 +314,33 @@ def test_the_people_and_review_lists_are_searchable(app: Flask, admin: FlaskClie
     assert "2쪽 중 1쪽 (모두 52개)" in page
     assert "bulk00@example.com" in text(admin.get("/admin/users?q=대량&page=2"))
     assert admin.get("/admin/proposals?q=없는제안&page=7").status_code == 200
+
+
+def test_a_next_season_with_other_rules_starts_from_a_prefilled_form(
+    app: Flask, admin: FlaskClient
+) -> None:
+    dogs, cats = partners(app)
+    assert admin.post("/admin/campaigns/new", data=team_form(dogs, cats)).status_code == 302
+    form = text(admin.get("/admin/campaigns/new?season_of=dangnyang-2"))
+    assert 'name="season_of" value="dangnyang-2"' in form
+    assert 'value="댕냥파이트 시즌 2"' in form and 'value="50000"' in form  # the rules, copied
+    assert admin.get("/admin/campaigns/new?season_of=nowhere").status_code == 404
+    changed = team_form(
+        dogs,
+        cats,
+        slug="dangnyang-3",
+        title="댕냥파이트 시즌 3",
+        season_of="dangnyang-2",
+        **{"milestones-0-threshold": "100000", "draw_winners": "30"},
+    )
+    del changed["kind"]  # the kind comes from the season before
+    response = admin.post("/admin/campaigns/new", data=changed)
+    assert response.status_code == 302, text(response)
+    third, second = stored(app, "dangnyang-3"), stored(app, "dangnyang-2")
+    assert third is not None and second is not None
+    assert third.predecessor_id == second.id and third.draw_winners == 30
+    assert [m.threshold for m in third.milestones] == [100_000]
+    before = campaigns(app)
+    again = admin.post("/admin/campaigns/new", data={**changed, "slug": "dangnyang-3b"})
+    assert again.status_code == 422 and "이 캠페인에는 이미 다음 시즌이 있어요." in text(again)
+    assert campaigns(app) == before

@@ -14,6 +14,7 @@ from campaign.http.error_messages import message_for
 from campaign.models import Campaign
 from campaign.models.types import utcnow
 from campaign.rules.calendar import kst_day
+from campaign.rules.campaign_spec import spec_from_model
 from campaign.rules.states import CampaignKind
 from campaign.services import campaign_management as management
 from campaign.services import proposal_views
@@ -43,38 +44,50 @@ def _chosen_kind(value: str | None) -> CampaignKind | None:
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
 def new() -> str | Response | tuple[str, int]:
-    """First choose the kind (a plain GET form), then fill in only that kind's fields."""
+    """First choose the kind (a plain GET form), then fill in only that kind's fields. With
+    ``season_of`` the form starts as a copy of that campaign and creates its next season."""
     session = get_session()
-    form = CampaignForm(partners=proposal_views.partner_choices(session))
-    kind = _chosen_kind(
-        request.form.get("kind") if form.is_submitted() else request.args.get("kind")
-    )
+    partners = proposal_views.partner_choices(session)
+    form = CampaignForm(partners=partners)
+    season_of = _season_of(request.values.get("season_of"))
+    asked = request.form.get("kind") if form.is_submitted() else request.args.get("kind")
+    kind = _chosen_kind(asked) or (season_of.kind if season_of is not None else None)
     if kind is None:
         page = render_template("admin/campaign_kind.html", kind_labels=KIND_LABELS)
         return (page, 422) if form.is_submitted() else page
+    if not form.is_submitted():
+        if season_of is not None:
+            form = CampaignForm.copying(spec_from_model(season_of), partners)
+        form.kind.data = kind.value
+        return _form_page(form, kind, season_of)
     form.kind.data = kind.value
-    if form.is_submitted():
-        if form.validate():
-            now = utcnow()
-            try:
-                campaign = management.create_directly(
-                    session, signed_in(), form.spec(kst_day(now)), now
-                )
-            except Invalid as exc:
-                discard_changes()
-                show_error(form, exc)
-            else:
-                flash(_("The campaign is created and scheduled."), "success")
-                return redirect(url_for("admin_campaigns.campaign", slug=campaign.slug))
-        return _form_page(form, kind), 422
-    return _form_page(form, kind)
+    if form.validate():
+        now = utcnow()
+        try:
+            campaign = management.create_directly(
+                session, signed_in(), form.spec(kst_day(now)), now, season_of=season_of
+            )
+        except Invalid as exc:
+            discard_changes()
+            show_error(form, exc)
+        else:
+            flash(_("The campaign is created and scheduled."), "success")
+            return redirect(url_for("admin_campaigns.campaign", slug=campaign.slug))
+    return _form_page(form, kind, season_of), 422
 
 
-def _form_page(form: CampaignForm, kind: CampaignKind) -> str:
+def _season_of(slug: str | None) -> Campaign | None:
+    if not slug:
+        return None
+    return _campaign(slug)
+
+
+def _form_page(form: CampaignForm, kind: CampaignKind, season_of: Campaign | None) -> str:
     return render_template(
         "admin/campaign_new.html",
         form=form,
         kind=kind,
+        season_of=season_of,
         parts=KIND_PARTS[kind],
         kind_labels=KIND_LABELS,
         evidence_labels=EVIDENCE_LABELS,

@@ -19,7 +19,7 @@ from campaign.rules.campaign_spec import (
     UNIT_NAME_MAX,
     CampaignSpec,
 )
-from campaign.rules.proposals import REASON_MAX, to_spec
+from campaign.rules.proposals import REASON_MAX, ProposalDraft, ProposedRules, to_spec
 from campaign.rules.states import CampaignKind
 from campaign.web.proposal_forms import DayField, ProposalForm, WholeNumberField
 
@@ -42,6 +42,34 @@ class CampaignForm(ProposalForm):
     )
     draw_winners = WholeNumberField(_l("Prize draw: winners from the winning team"))
     counter_shards = WholeNumberField(_l("Counter rows"))
+
+    @classmethod
+    def copying(cls, spec: CampaignSpec, partners: list[tuple[int, str]]) -> CampaignForm:
+        """A form showing ``spec``'s campaign (nothing posted), its address and days left
+        empty: the start of its next season."""
+        rules = ProposedRules(
+            summary=spec.summary,
+            beneficiaries=spec.beneficiaries,
+            action_types=spec.action_types,
+            teams=spec.teams,
+            milestones=spec.milestones,
+            purse_won=spec.purse_won,
+            unit_name=spec.unit_name,
+            stamps_per_unit=spec.stamps_per_unit,
+            won_per_unit=spec.won_per_unit,
+            match_percent=spec.match_percent,
+            match_per_person_won=spec.match_per_person_won,
+            topup_won=spec.topup_won,
+        )
+        draft = ProposalDraft(
+            title=spec.title, kind=spec.kind, cause=spec.story, goal_won=spec.goal_won, rules=rules
+        )
+        form = cls.prefilled(draft, partners)
+        assert isinstance(form, CampaignForm)
+        form.unit_name_en.data = spec.unit_name_en
+        form.draw_winners.data = spec.draw_winners
+        form.counter_shards.data = spec.counter_shards
+        return form
 
     def spec(self, today: date) -> CampaignSpec:
         """The campaign the posted form describes. Raises Invalid naming the form's field."""

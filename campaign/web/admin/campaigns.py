@@ -308,6 +308,6 @@ def next_season(slug: str) -> str | BaseResponse:
             field = getattr(form, getattr(exc, "field", ""), None) or form.slug
             field.errors = [*field.errors, message_for(exc)]
         else:
-            flash(_("The next season is created. Correct what changes before it opens."), "success")
+            flash(_("The next season is created and scheduled."), "success")
             return redirect(url_for("admin_campaigns.campaign", slug=season.slug))
     return _page(campaign, season_form=form, status=422)
