@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask import Flask, current_app
@@ -14,11 +16,14 @@ from werkzeug.serving import run_simple
 from campaign import migrate, scheduler
 from campaign.db import database
 from campaign.demo import DEMO_PASSWORD, seed_demo
-from campaign.errors import DomainError
+from campaign.errors import DomainError, Forbidden, Invalid
 from campaign.exports import FORMATS
+from campaign.http.error_messages import message_for
 from campaign.models.types import utcnow
+from campaign.rules.campaign_spec import spec_from_json
 from campaign.rules.images import ImageLimits
-from campaign.services import lifecycle, onboarding
+from campaign.services import campaign_management, lifecycle, onboarding
+from campaign.services.accounts import find_user_by_email
 from campaign.services.campaigns import campaign_at
 from campaign.services.exports import export_settlement
 from campaign.services.reconcile import reconcile
@@ -171,6 +176,57 @@ def scheduler_command() -> None:
     scheduler.run_forever(current_app._get_current_object())
 
 
+@click.group("campaigns", cls=AppGroup)
+def campaigns_group() -> None:
+    """Set up campaigns directly (the same services as the admin pages)."""
+
+
+def _fail(error: dict[str, object]) -> None:
+    click.echo(json.dumps({"error": error}, ensure_ascii=False))
+    raise SystemExit(1)
+
+
+@campaigns_group.command("create")
+@click.option(
+    "--from",
+    "source",
+    type=click.File("rb"),
+    required=True,
+    help="A JSON file in the shape of the API's campaign detail (GET /api/v1/campaigns/SLUG).",
+)
+@click.option("--by", "by_email", default=None, help="The admin recorded as its creator.")
+@click.option("--season-of", "season_of", default=None, help="Make it the next season of SLUG.")
+def campaigns_create(source: BinaryIO, by_email: str | None, season_of: str | None) -> None:
+    """Create a scheduled campaign from a JSON file; print it (or the error) as JSON.
+
+    Exit 0 with {"created": {...}}; exit 1 with {"error": {"code", "field", "message"}} and
+    nothing written when the file cannot be read or the campaign could not run.
+    """
+    try:
+        data = json.loads(source.read())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail({"code": "bad_json", "message": f"not a JSON document: {exc}"})
+    now = utcnow()
+    try:
+        with database().transaction() as session:
+            admin = find_user_by_email(session, by_email) if by_email else None
+            if by_email and (admin is None or not admin.is_admin):
+                raise Forbidden()
+            predecessor = campaign_at(session, season_of) if season_of else None
+            if season_of and predecessor is None:
+                raise Invalid("season_of", "unknown_campaign")
+            campaign = campaign_management.create_directly(
+                session, admin, spec_from_json(data), now, season_of=predecessor
+            )
+            created = {"id": campaign.id, "slug": campaign.slug, "status": campaign.status.value}
+    except DomainError as exc:
+        error: dict[str, object] = {"code": exc.code, "message": message_for(exc)}
+        if isinstance(exc, Invalid):
+            error.update(field=exc.field, reason=exc.reason)
+        _fail(error)
+    click.echo(json.dumps({"created": created}, ensure_ascii=False))
+
+
 @click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Schema migrations (Alembic)."""
@@ -234,6 +290,7 @@ def init_app(app: Flask) -> None:
         settle_command,
         export_command,
         scheduler_command,
+        campaigns_group,
         db_group,
         dev_command,
     ):

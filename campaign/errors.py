@@ -141,6 +141,16 @@ class Reason(enum.StrEnum):
     )
     MESSAGE_NOT_TAKEN = "message_not_taken", _("This action does not take a message.")
     OWN_CONTENT = "own_content", _("You cannot report what you wrote yourself.")
+    BAD_SHAPE = (
+        "bad_shape",
+        _("This value has the wrong shape: follow the campaign detail of the API."),
+    )
+    PURSE_NOT_RAISED = (
+        "purse_not_raised",
+        _("While a campaign runs its sponsor cap can only be raised above the current one."),
+    )
+    SEASON_TAKEN = "season_taken", _("This campaign already has a next season.")
+    UNKNOWN_CAMPAIGN = "unknown_campaign", _("There is no campaign at this address.")
 
 
 UNKNOWN_REASON = _("This value is not valid.")

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from babel.numbers import format_decimal
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import get_locale
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -34,6 +34,8 @@ def remember_language(response: Response, code: str) -> None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "ko"  # a command or the scheduler: Korean, the site's default
     lang = request.cookies.get(LANG_COOKIE, "")
     return lang if lang in LANGUAGES else "ko"
 

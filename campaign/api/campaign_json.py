@@ -64,7 +64,8 @@ def _links(campaign: Campaign) -> dict[str, str]:
 
 
 def campaign_json(campaign: Campaign) -> dict[str, Any]:
-    """Everything that defines the campaign: its story, rules, money and beneficiaries."""
+    """Everything that defines the campaign: its story, rules, money and beneficiaries.
+    ``flask campaigns create --from`` reads this shape back (rules/campaign_spec.spec_from_json)."""
     teams = {team.id: team.code for team in campaign.teams}
     unit_rate = None
     if campaign.stamps_per_unit is not None:
@@ -109,6 +110,7 @@ def campaign_json(campaign: Campaign) -> dict[str, Any]:
             for b in campaign.beneficiaries
         ],
         "draw_winners": campaign.draw_winners,
+        "counter_shards": campaign.counter_shards,
         "links": _links(campaign),
     }
 

@@ -246,6 +246,7 @@ COMPONENTS: dict[str, Schema] = {
             "milestones": {"type": "array", "items": {"type": "object"}},
             "beneficiaries": {"type": "array", "items": {"type": "object"}},
             "draw_winners": {"type": "integer"},
+            "counter_shards": {"type": "integer"},
             "links": ref("Links"),
         },
     },

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 from campaign.demo.challenges import seed_demo_challenges
 from campaign.demo.cheer_wall import seed_cheer_wall
 from campaign.demo.crew import seed_crew_demo
-from campaign.demo.history import FOREST, seed_green_2022
+from campaign.demo.history import FOREST, YONGIN, seed_dangnyang_2023, seed_green_2022
 from campaign.demo.pictures import seed_demo_pictures
 from campaign.demo.quiet_days import record_quiet_days
 from campaign.models import Campaign, Partner, Role, User
 from campaign.rules.images import ImageLimits
 from campaign.services.accounts import find_user_by_email, hash_password
+from campaign.services.campaign_management import link_seasons
 from campaign.storage import ImageStore
 
 DEMO_PASSWORD = "aesseuji-demo"  # noqa: S105  (published demo log-in, see README)
@@ -61,13 +62,24 @@ def seed_demo(
         session, now, actor=users["admin@aesseuji.example"], password=DEMO_PASSWORD
     )
     record_quiet_days(session, now)
+    cheers = seed_cheer_wall(session, now, actor=users["admin@aesseuji.example"])
+    crew = seed_crew_demo(session, now, users)
+    history = [
+        seed_green_2022(session, _partner(session, FOREST), now),
+        seed_dangnyang_2023(session, _partner(session, YONGIN)),
+    ]
+    # Each finished season is the one before a live one.
+    for earlier, later in zip(history, ("green-edoc", "dangnyang-fight"), strict=True):
+        live = session.scalar(select(Campaign).where(Campaign.slug == later))
+        if live is not None and live.predecessor_id is None:
+            link_seasons(session, earlier, live)
     return [
         f"demo log-ins (password: {DEMO_PASSWORD}):",
         *(f"  {role.value:<6} {email}" for email, _name, role in DEMO_ACCOUNTS),
         *challenges,
-        *seed_cheer_wall(session, now, actor=users["admin@aesseuji.example"]),
-        *seed_crew_demo(session, now, users),
-        *_history_lines(seed_green_2022(session, _partner(session, FOREST), now)),
+        *cheers,
+        *crew,
+        *(line for campaign in history for line in _history_lines(campaign)),
         *(
             seed_demo_pictures(session, *pictures, users["admin@aesseuji.example"], now)
             if pictures is not None

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaign.demo.history import fans
 from campaign.models import Campaign, CampaignKind, CampaignStatus, Evidence, Partner, Role, User
 from campaign.rules.calendar import end_bound, kst_day, start_of_day
 from campaign.rules.campaign_spec import (
@@ -75,20 +76,19 @@ GREEN_STORY = """\
 그루 값인 5,000원을 기부합니다. 같은 문서 번호는 한 번만 인정돼요.
 
 모인 기부금은 사단법인 평화의숲과 함께 산불 피해를 입은 강원도 양구에 나무를 심는 데 쓰입니다. \
-2022년 첫 챌린지에서는 참여자들의 도장 30만 개가 후원 한도를 가득 채워 나무 8,000그루가 \
-심어졌어요. 올해도 후원 한도 4,000만원, 나무 8,000그루를 함께 채워 주세요."""
+올해 후원 한도는 4,000만원, 나무 8,000그루예요. 도장 32만 개가 모이면 가득 차요. 지난 시즌의 \
+결과는 아래 시즌 기록에서 볼 수 있어요."""
 
 DANGNYANG_STORY = """\
-댕댕이가 좋아요, 냥냥이가 좋아요? 마음이 가는 팀을 한 번 고르고, 그 팀에 투표해 주세요. \
-투표는 횟수 제한 없이 몇 번이든 할 수 있어요.
+댕냥파이트 두 번째 시즌이에요. 댕댕이가 좋아요, 냥냥이가 좋아요? 마음이 가는 팀을 한 번 고르고, 그 \
+팀에 투표해 주세요. 투표는 횟수 제한 없이 몇 번이든 할 수 있어요.
 
-모두의 투표가 5만 표를 넘으면 후원사가 1,000만원을, 100만 표를 넘으면 2,000만원을, \
-1,000만 표를 넘으면 3,000만원을 더 기부합니다. 첫 댕냥파이트에서는 5만 표가 한 시간 만에 모였고, \
-열흘 동안 1억 3천만 표가 쌓였어요.
+모두의 투표가 5만 표를 넘으면 후원사가 1,000만원을 기부합니다. 지난 시즌에는 5만 표가 한 시간도 \
+안 되어 모였어요.
 
-기부금은 댕댕이 팀의 용인시동물보호협회와 냥냥이 팀의 한국고양이보호협회가 똑같이 나눠 유기동물의 \
-구조와 치료, 입양에 씁니다. 챌린지가 끝나면 이긴 팀 참여자 가운데 20명을 누구나 검증할 수 있는 \
-방식으로 추첨해 작은 선물을 보내 드려요."""
+이번 시즌의 기부금은 댕댕이 팀의 용인시동물보호협회와 냥냥이 팀의 한국고양이보호협회가 똑같이 \
+나눠 유기동물의 구조와 치료, 입양에 씁니다. 챌린지가 끝나면 이긴 팀 참여자 가운데 20명을 누구나 \
+검증할 수 있는 방식으로 추첨해 작은 선물을 보내 드려요."""
 
 CHEER_STORY = """\
 응원 한 번이 기부가 됩니다. 같이가치 응원 기부는 여러분이 응원할 때마다 후원사가 100원씩 \
@@ -175,21 +175,17 @@ def _specs(partners: dict[str, Partner], now: datetime) -> list[CampaignSpec]:
         CampaignSpec(
             slug="dangnyang-fight",
             title="댕냥파이트",
-            summary="댕댕이 vs 냥냥이, 마음껏 투표하세요. 5만 표부터 단계마다 기부금이 늘어 "
-            "최대 6,000만원이 유기동물에게 갑니다.",
+            summary="댕댕이 vs 냥냥이, 마음껏 투표하세요. 5만 표가 모이면 1,000만원을 "
+            "두 보호협회가 나눠 받고, 이긴 팀에서 20명을 추첨해요.",
             story=DANGNYANG_STORY,
             kind=CampaignKind.TEAM,
-            goal_won=6_000 * MAN,
-            purse_won=6_000 * MAN,
+            goal_won=1_000 * MAN,
+            purse_won=1_000 * MAN,
             draw_winners=20,
             counter_shards=4,
             action_types=(ActionTypeSpec("vote", "투표"),),
             teams=(TeamSpec("dog", "댕댕이", "🐶"), TeamSpec("cat", "냥냥이", "🐱")),
-            milestones=(
-                MilestoneSpec(50_000, 1_000 * MAN, "1단계"),
-                MilestoneSpec(1_000_000, 2_000 * MAN, "2단계"),
-                MilestoneSpec(10_000_000, 3_000 * MAN, "3단계"),
-            ),
+            milestones=(MilestoneSpec(50_000, 1_000 * MAN, "5만 표"),),
             beneficiaries=(
                 BeneficiarySpec(yongin, 1, "dog"),
                 BeneficiarySpec(cats, 1, "cat"),
@@ -226,6 +222,7 @@ GREEN_ACTIVITY = (
     + [(4, "open-edoc", f"DOC-{n:05d}") for n in range(10, 12)]
 )
 DANGNYANG_TEAMS = ("dog", "cat", "dog", "cat", "dog", "cat")
+RETURNING_FANS = 40  # with the six above: 23 a team, more than the 20 the draw picks
 DANGNYANG_VOTES = (7, 9, 4, 6, 5, 3)
 CHEERS = (3, 3, 1, 2, 3)
 
@@ -244,6 +241,10 @@ def _add_activity(session: Session, campaign: Campaign, people: list[User], now:
             for i, votes in enumerate(DANGNYANG_VOTES)
             if step < votes
         ]
+        # Season 1's voters come back, enough on each team for the 20 prizes.
+        for n, voter in enumerate(fans(session, RETURNING_FANS)):
+            joiners[voter.id] = (voter, "dog" if n % 2 == 0 else "cat")
+            events.append((voter, "vote", None))
     else:
         joiners = {p.id: (p, None) for p in people[: len(CHEERS)]}
         events = [

@@ -45,6 +45,7 @@ class Campaign(Base):
             "(stamps_per_unit IS NULL) = (won_per_unit IS NULL)", name="unit_rate_complete"
         ),
         Index("ix_campaigns_status_starts_at", "status", "starts_at"),
+        Index("ix_campaigns_predecessor_id", "predecessor_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +85,10 @@ class Campaign(Base):
     # of those rows that hot paths read instead of four SELECTs.
     # It starts at a random number, so a copy can never match another database's campaign.
     revision: Mapped[int] = mapped_column(default=lambda: secrets.randbits(62), server_default="1")
+    # The season before this one ("start the next season" copies it): at most one successor.
+    # Campaigns are never deleted, so the reference needs no ON DELETE (which SQLite could not
+    # report back for a column added in place).
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

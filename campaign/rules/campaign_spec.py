@@ -304,6 +304,9 @@ def _validate(spec: CampaignSpec) -> None:
         raise Invalid("slug", "slug_format")
     _line(spec.title, "title", TITLE_MAX)
     _line(spec.summary, "summary", SUMMARY_MAX, required=False)
+    _line(spec.story, "story", STORY_MAX, required=False)
+    _line(spec.unit_name or "", "unit_name", UNIT_NAME_MAX, required=False)
+    _line(spec.unit_name_en or "", "unit_name_en", UNIT_NAME_MAX, required=False)
     whole(spec.goal_won, "goal_won", 1, MAX_WON)
     whole(spec.purse_won, "purse_won", 0, MAX_WON, optional=True)
     whole(spec.topup_won, "topup_won", 0, MAX_WON)
@@ -398,3 +401,114 @@ def spec_from_model(campaign: Any) -> CampaignSpec:
             for b in campaign.beneficiaries
         ),
     )
+
+
+# --- The campaign as JSON (the API's campaign detail, api/campaign_json.py) -------------------
+
+# Detail keys that group several spec fields: {outer key: {inner key: spec field}}.
+NESTED_JSON = {
+    "unit_rate": {
+        "stamps_per_unit": "stamps_per_unit",
+        "won_per_unit": "won_per_unit",
+        "unit_name": "unit_name",
+        "unit_name_en": "unit_name_en",
+    },
+    "match": {
+        "percent": "match_percent",
+        "per_person_won": "match_per_person_won",
+        "topup_won": "topup_won",
+    },
+}
+_ROW_CLASSES: dict[str, type[Row]] = {
+    "action_types": ActionTypeSpec,
+    "teams": TeamSpec,
+    "milestones": MilestoneSpec,
+}
+
+
+def spec_from_json(data: Any) -> CampaignSpec:
+    """The campaign a JSON document in the shape of the API's campaign detail describes.
+
+    What the detail reports but a new campaign cannot take (status, opened_at, links, …) is
+    ignored. Raises Invalid naming the field when a value has the wrong type or a row the
+    wrong shape; whether the campaign can run is for ``validate``.
+    """
+    if not isinstance(data, Mapping):
+        raise Invalid("campaign", "not_an_object")
+    flat: dict[str, Any] = dict(data)
+    for outer, inner in NESTED_JSON.items():
+        part = data.get(outer)
+        if part is None:
+            continue
+        if not isinstance(part, Mapping):
+            raise Invalid(outer, "not_an_object")
+        flat.update({name: part.get(key) for key, name in inner.items()})
+    values: dict[str, Any] = {}
+    for f in fields(CampaignSpec):
+        if f.name in ROW_FIELDS:
+            continue
+        value = flat.get(f.name)
+        if value is None:
+            if f.default is MISSING and f.default_factory is MISSING:
+                raise Invalid(f.name, "required")
+            continue
+        values[f.name] = _json_value(f.name, str(f.type), value)
+    rows = {name: _json_rows(flat.get(name), name, cls) for name, cls in _ROW_CLASSES.items()}
+    beneficiaries = tuple(
+        _beneficiary(row) for row in _json_list(flat.get("beneficiaries"), "beneficiaries")
+    )
+    return CampaignSpec(**values, **rows, beneficiaries=beneficiaries)
+
+
+def _json_value(name: str, annotation: str, value: Any) -> Any:
+    if annotation.startswith("str"):
+        if not isinstance(value, str):
+            raise Invalid(name, "not_a_string")
+        return value
+    if annotation == "bool":
+        if not isinstance(value, bool):
+            raise Invalid(name, "bad_shape")
+        return value
+    if annotation == "datetime":
+        return _instant(value, name)
+    if annotation == "CampaignKind":
+        try:
+            return CampaignKind(value)
+        except ValueError as exc:
+            raise Invalid(name, "choice") from exc
+    return value  # a number: ``validate`` checks it is a whole one in range
+
+
+def _instant(value: Any, name: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Invalid(name, "datetime_format")
+    return moment
+
+
+def _json_list(value: Any, name: str) -> list[Mapping[str, Any]]:
+    rows = [] if value is None else value
+    if not isinstance(rows, list) or not all(isinstance(row, Mapping) for row in rows):
+        raise Invalid(name, "bad_shape")
+    return rows
+
+
+def _json_rows(value: Any, name: str, cls: type[R]) -> tuple[R, ...]:
+    try:
+        return tuple(row_from_json(cls, row) for row in _json_list(value, name))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise Invalid(name, "bad_shape") from exc
+
+
+def _beneficiary(row: Mapping[str, Any]) -> BeneficiarySpec:
+    """A beneficiary as the detail shows it: ``{"partner": {"id": 3}, "share": 1, "team": …}``."""
+    partner = row.get("partner")
+    partner_id = partner.get("id") if isinstance(partner, Mapping) else row.get("partner_id")
+    team = row.get("team")
+    if team is not None and not isinstance(team, str):
+        raise Invalid("beneficiaries", "bad_shape")
+    share = row.get("share")
+    return BeneficiarySpec(partner_id, 1 if share is None else share, team)

@@ -24,6 +24,7 @@ from campaign.rules.accounts import (
     storable,
 )
 from campaign.services import audit, sql
+from campaign.services.paging import Page, page_of, search
 from campaign.services.tokens import digest, new_secret
 
 # Checked against when the email is unknown, so a wrong email costs as much time as a wrong
@@ -253,17 +254,12 @@ def set_active(session: Session, actor: User, user: User, active: bool, now: dat
     session.flush()
 
 
-def list_users(session: Session, query: str = "", limit: int = 100) -> list[User]:
-    statement = select(User).order_by(User.id.desc()).limit(limit)
-    if query.strip():
-        term = query.strip().lower()
-        for special in ("\\", "%", "_"):
-            term = term.replace(special, "\\" + special)
-        like = f"%{term}%"
-        statement = statement.where(
-            User.email.like(like, escape="\\") | User.display_name.like(like, escape="\\")
-        )
-    return list(session.scalars(statement))
+def users_page(session: Session, query: str = "", number: int = 1) -> Page[User]:
+    """People, newest first, whose e-mail or name contains ``query``; one page of them."""
+    statement = search(
+        select(User).order_by(User.id.desc()), query, (User.email, User.display_name)
+    )
+    return page_of(session, statement, number)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from campaign.models import (
 )
 from campaign.rules.calendar import kst_day, last_day
 from campaign.rules.money import allocate
+from campaign.services.paging import Page, page_of, search
 from campaign.services.settlement import settlement_for
 
 ALLOCATIONS = "allocations"
@@ -223,14 +224,19 @@ def export_settlement(
     return ExportFile(data, filename, export_format.media_type, record)
 
 
-def export_history(session: Session, settlement: Settlement) -> list[ExportRecord]:
-    return list(
-        session.scalars(
-            select(ExportRecord)
-            .where(ExportRecord.settlement_id == settlement.id)
-            .order_by(ExportRecord.id.desc())
-        )
+def export_history(
+    session: Session, settlement: Settlement, query: str = "", number: int = 1
+) -> Page[ExportRecord]:
+    """One page of a settlement's exports, newest first, narrowed to those whose format or
+    exporter contains ``query``."""
+    statement = search(
+        select(ExportRecord)
+        .where(ExportRecord.settlement_id == settlement.id)
+        .order_by(ExportRecord.id.desc()),
+        query,
+        (ExportRecord.format, ExportRecord.actor_label),
     )
+    return page_of(session, statement, number)
 
 
 def partner_settlements(

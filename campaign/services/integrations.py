@@ -25,6 +25,7 @@ from campaign.rules.lifecycle import FINISHED
 from campaign.rules.text import clean_text
 from campaign.rules.webhook_events import clean_event_type
 from campaign.services import audit
+from campaign.services.paging import Page, page_of, search
 from campaign.services.tokens import new_secret
 
 NAME_MAX = 80
@@ -211,18 +212,19 @@ def describe(session: Session, integration: Integration) -> IntegrationRow:
     return IntegrationRow(integration, campaign, action_type)
 
 
-def recent_deliveries(
-    session: Session, integration: Integration, limit: int = 50
-) -> list[WebhookDelivery]:
-    """The latest delivery attempts, newest first: accepted, replayed, pending, refused (why)."""
-    return list(
-        session.scalars(
-            select(WebhookDelivery)
-            .where(WebhookDelivery.integration_id == integration.id)
-            .order_by(WebhookDelivery.id.desc())
-            .limit(limit)
-        )
+def deliveries_page(
+    session: Session, integration: Integration, query: str = "", number: int = 1
+) -> Page[WebhookDelivery]:
+    """Delivery attempts, newest first (accepted, replayed, pending, refused and why), whose
+    event id, outcome or reason contains ``query``; one page of them."""
+    statement = search(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.integration_id == integration.id)
+        .order_by(WebhookDelivery.id.desc()),
+        query,
+        (WebhookDelivery.event_id, WebhookDelivery.outcome, WebhookDelivery.reason),
     )
+    return page_of(session, statement, number)
 
 
 def pending_events(

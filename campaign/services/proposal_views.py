@@ -6,7 +6,7 @@ everything here only reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from campaign.models import (
 from campaign.rules import proposals as rules
 from campaign.rules.lifecycle import FINISHED
 from campaign.rules.proposals import ProposalAction, ProposalDraft
+from campaign.services.paging import Page, page_of, search
 from campaign.services.proposals import draft_of, held_by
 
 
@@ -135,6 +136,31 @@ def review_queue(session: Session) -> list[Entry]:
         .where(Proposal.status == ProposalStatus.SUBMITTED)
         .order_by(Proposal.submitted_at, Proposal.id),
     )
+
+
+def review_queue_page(session: Session, query: str = "", number: int = 1) -> Page[Entry]:
+    """One page of the review queue (oldest submission first), narrowed to proposals whose
+    title or cause contains ``query``."""
+    statement = search(
+        select(Proposal)
+        .where(Proposal.status == ProposalStatus.SUBMITTED)
+        .order_by(Proposal.submitted_at, Proposal.id),
+        query,
+        (Proposal.title, Proposal.cause),
+    )
+    page = page_of(session, statement, number)
+    ids = [proposal.id for proposal in page.items]
+    entries = (
+        _entries(
+            session,
+            select(Proposal)
+            .where(Proposal.id.in_(ids))
+            .order_by(Proposal.submitted_at, Proposal.id),
+        )
+        if ids
+        else []
+    )
+    return replace(page, items=entries)
 
 
 def pending_review_count(session: Session) -> int:

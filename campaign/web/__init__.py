@@ -22,6 +22,7 @@ from campaign.web import (
     notifications,
 )
 from campaign.web.admin import audit as admin_audit
+from campaign.web.admin import campaign_setup as admin_campaign_setup
 from campaign.web.admin import campaigns as admin_campaigns
 from campaign.web.admin import integrations as admin_integrations
 from campaign.web.admin import moderation as admin_moderation
@@ -52,6 +53,7 @@ def register_web(app: Flask) -> None:
         admin_users.bp,
         admin_partners.bp,
         admin_audit.bp,
+        admin_campaign_setup.bp,
         admin_campaigns.bp,
         admin_integrations.bp,
         challenges.bp,

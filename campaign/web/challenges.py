@@ -26,6 +26,7 @@ from campaign.rules.allowance import stamps_to_next_unit
 from campaign.rules.countdown import Phase, countdown
 from campaign.services.actions import RecordedAction
 from campaign.services.allowances import allowances
+from campaign.services.campaign_management import seasons_of
 from campaign.services.campaigns import find_campaign
 from campaign.services.cheers import cheer_wall, record_with_message, takes_messages
 from campaign.services.giving import giving
@@ -125,6 +126,7 @@ def _page(campaign: Campaign, status: int = 200, failed: Typed | None = None) ->
         cheer_wall=cheer_wall(session, campaign, signed_in(), before=wall_cursor())
         if takes_messages(campaign)
         else None,
+        seasons=seasons_of(session, campaign, now),
         **fundraiser_panel_context(session, campaign, signed_in(), now),
     )
     return page, status

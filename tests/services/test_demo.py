@@ -11,6 +11,7 @@ from campaign.db import Base
 from campaign.demo import DEMO_ACCOUNTS, seed_demo
 from campaign.demo.challenges import DEMO_PEOPLE, PARTNERS
 from campaign.models import (
+    Action,
     AuditEntry,
     Campaign,
     CampaignCover,
@@ -20,6 +21,8 @@ from campaign.models import (
     Partner,
     PartnerLogo,
     StoredImage,
+    Settlement,
+    SettlementAllocation,
     User,
 )
 from campaign.rules.calendar import end_bound, kst_day, start_of_day
@@ -113,13 +116,9 @@ def test_team_fight_rules_and_activity(session: Session) -> None:
         ("dog", "댕댕이", "🐶"),
         ("cat", "냥냥이", "🐱"),
     ]
-    assert [(m.threshold, m.amount_won) for m in fight.milestones] == [
-        (50_000, 10_000_000),
-        (1_000_000, 20_000_000),
-        (10_000_000, 30_000_000),
-    ]
+    assert [(m.threshold, m.amount_won) for m in fight.milestones] == [(50_000, 10_000_000)]
     assert fight.counter_shards == 4 and fight.draw_winners == 20
-    assert fight.purse_won == fight.goal_won == 60_000_000
+    assert fight.purse_won == fight.goal_won == 10_000_000
     teams = {t.id: t.code for t in fight.teams}
     assert sorted((b.partner.name, b.share, teams[b.team_id]) for b in fight.beneficiaries) == [
         ("용인시동물보호협회", 1, "dog"),
@@ -128,10 +127,11 @@ def test_team_fight_rules_and_activity(session: Session) -> None:
     [vote] = fight.action_types
     assert (vote.code, vote.worth_won, vote.daily_cap, vote.total_cap) == ("vote", 0, None, None)
     shown = progress(session, fight, NOW)
-    assert shown.actions == 34 and shown.participants == 6 and shown.raised == 0
+    # The six demo people and 40 voters back from season 1, one vote each.
+    assert shown.actions == 74 and shown.participants == 46 and shown.raised == 0
     assert [(t.code, t.actions, t.participants) for t in shown.teams] == [
-        ("dog", 16, 3),
-        ("cat", 18, 3),
+        ("dog", 36, 23),
+        ("cat", 38, 23),
     ]
 
 
@@ -199,3 +199,58 @@ def test_the_demo_draws_its_own_covers_and_logos_once(session: Session, tmp_path
     session.commit()
     assert everything(session) == before
     assert not any(line.startswith("demo pictures:") for line in again)
+
+
+MAN = 10_000
+
+
+def test_the_stories_tell_the_mechanics(session: Session) -> None:
+    """Every number a demo story states is what its rules and its ledger make of it."""
+    seed_demo(session, NOW)
+    session.commit()
+    green = campaign(session, "green-edoc")
+    assert green.stamps_per_unit is not None and green.won_per_unit is not None
+    assert green.purse_won is not None
+    trees = green.purse_won // green.won_per_unit
+    story = green.story
+    assert f"도장이 {green.stamps_per_unit}개 모일 때마다" in story
+    assert f"{green.won_per_unit:,}원을 기부" in story
+    assert f"후원 한도는 {green.purse_won // MAN:,}만원, 나무 {trees:,}그루" in story
+    assert f"도장 {trees * green.stamps_per_unit // MAN}만 개가 모이면 가득" in story
+    assert green.summary.startswith("종이 우편물 대신 전자문서로! 도장 40개가")
+    assert campaign(session, "green-edoc-2022").id == green.predecessor_id
+
+    first = campaign(session, "dangnyang-fight-2023")
+    second = campaign(session, "dangnyang-fight")
+    assert second.predecessor_id == first.id
+    for season in (first, second):
+        [milestone] = season.milestones  # no tiers the real seasons did not have
+        assert f"{milestone.threshold // MAN}만 표" in season.story
+        assert f"{milestone.amount_won // MAN:,}만원" in season.story
+        assert season.purse_won == season.goal_won == milestone.amount_won
+    # Season 1 as it ran: 50,000 votes within the first hour, 1,000만원 to one partner.
+    assert first.status == CampaignStatus.SETTLED and first.draw_winners == 0
+    assert [b.partner.name for b in first.beneficiaries] == ["용인시동물보호협회"]
+    assert "용인시동물보호협회" in first.story and "한 시간" in first.story
+    settled = progress(session, first, NOW)
+    assert settled.actions >= 50_000 and settled.raised == 10_000_000
+    last_vote = session.scalar(
+        select(func.max(Action.counted_at)).where(Action.campaign_id == first.id)
+    )
+    assert last_vote is not None and last_vote < first.starts_at + timedelta(hours=1)
+    allocations = session.execute(
+        select(Partner.name, SettlementAllocation.amount_won)
+        .join(Partner, Partner.id == SettlementAllocation.partner_id)
+        .join(Settlement, Settlement.id == SettlementAllocation.settlement_id)
+        .where(Settlement.campaign_id == first.id)
+    ).all()
+    assert [tuple(row) for row in allocations] == [("용인시동물보호협회", 10_000_000)]
+    # Season 2: the dog/cat split, and 20 winners from whichever team wins: both can fill it.
+    assert second.draw_winners == 20 and "20명" in second.story
+    assert sorted(b.partner.name for b in second.beneficiaries) == [
+        "용인시동물보호협회",
+        "한국고양이보호협회",
+    ]
+    assert all(b.team_id is not None for b in second.beneficiaries)
+    assert all(t.participants >= 20 for t in progress(session, second, NOW).teams)
+    assert "지난 시즌에는 5만 표가 한 시간도" in second.story

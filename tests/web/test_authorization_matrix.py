@@ -270,6 +270,22 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/admin/campaigns/<slug>"): Case(
         "/admin/campaigns/open", (302, 403, 403, 403, 200, 302)
     ),
+    ("GET", "/admin/campaigns/new"): Case("/admin/campaigns/new", (302, 403, 403, 403, 200, 302)),
+    ("POST", "/admin/campaigns/new"): Case(
+        "/admin/campaigns/new", (302, 403, 403, 403, 422, 302), {"kind": "team"}
+    ),
+    ("GET", "/admin/campaigns/<slug>/content"): Case(
+        "/admin/campaigns/open/content", (302, 403, 403, 403, 200, 302)
+    ),
+    ("POST", "/admin/campaigns/<slug>/content"): Case(
+        "/admin/campaigns/open/content", (302, 403, 403, 403, 422, 302), {}
+    ),
+    ("POST", "/admin/campaigns/<slug>/purse"): Case(
+        "/admin/campaigns/open/purse", (302, 403, 403, 403, 422, 302), {}
+    ),
+    ("POST", "/admin/campaigns/<slug>/next-season"): Case(
+        "/admin/campaigns/open/next-season", (302, 403, 403, 403, 422, 302), {}
+    ),
     ("POST", "/admin/campaigns/<slug>/<any(open, pause, resume, close, settle):transition>"): Case(
         "/admin/campaigns/open/resume", (302, 403, 403, 403, 302, 302), {}
     ),

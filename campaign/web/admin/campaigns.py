@@ -22,13 +22,16 @@ from campaign.models.types import utcnow
 from campaign.rules import transitions
 from campaign.rules.calendar import end_bound
 from campaign.rules.transitions import Transition
+from campaign.services import campaign_management as management
 from campaign.services import lifecycle
 from campaign.services.campaigns import campaign_at
 from campaign.services.exports import export_history, export_settlement
+from campaign.services.paging import clean_query, page_number, page_of, search
 from campaign.services.progress import progress
 from campaign.services.settlement import settlement_details, settlement_for
-from campaign.web.access import admin_required
+from campaign.web.access import admin_required, signed_in
 from campaign.web.admin.campaign_forms import CancelForm, ExportForm, ExtendForm
+from campaign.web.admin.campaign_setup_forms import PurseForm, SeasonForm
 
 bp = Blueprint("admin_campaigns", __name__, url_prefix="/admin/campaigns")
 
@@ -73,14 +76,24 @@ def _campaign(slug: str) -> Campaign:
 @admin_required
 def campaigns() -> str:
     wanted = request.args.get("status", "")
+    query = clean_query(request.args.get("q"))
     statement = select(Campaign).order_by(Campaign.starts_at.desc(), Campaign.id.desc())
     if wanted in {s.value for s in CampaignStatus}:
         statement = statement.where(Campaign.status == CampaignStatus(wanted))
     else:
         wanted = ""
+    statement = search(statement, query, (Campaign.slug, Campaign.title))
     session = get_session()
-    rows = [(c, progress(session, c, utcnow())) for c in session.scalars(statement)]
-    return render_template("admin/campaigns.html", rows=rows, wanted=wanted, statuses=STATUS_LABELS)
+    page = page_of(session, statement, page_number(request.args.get("page")))
+    rows = [(c, progress(session, c, utcnow())) for c in page.items]
+    return render_template(
+        "admin/campaigns.html",
+        rows=rows,
+        page=page,
+        query=query,
+        wanted=wanted,
+        statuses=STATUS_LABELS,
+    )
 
 
 def _export_form(campaign: Campaign) -> ExportForm:
@@ -102,6 +115,8 @@ def _page(
     cancel_form: CancelForm | None = None,
     extend_form: ExtendForm | None = None,
     status: int = 200,
+    purse_form: PurseForm | None = None,
+    season_form: SeasonForm | None = None,
 ) -> str:
     session = get_session()
     settlement = settlement_for(session, campaign)
@@ -109,7 +124,12 @@ def _page(
     if settlement is not None:
         details = {
             **settlement_details(session, settlement),
-            "exports": export_history(session, settlement),
+            "exports": export_history(
+                session,
+                settlement,
+                clean_query(request.args.get("q")),
+                page_number(request.args.get("page")),
+            ),
         }
     return render_template(
         "admin/campaign.html",
@@ -127,6 +147,9 @@ def _page(
         cancel_form=cancel_form or CancelForm(),
         extend_form=extend_form or ExtendForm(),
         export_form=_export_form(campaign),
+        purse_form=purse_form or PurseForm(formdata=None),
+        season_form=season_form or SeasonForm(formdata=None),
+        can_raise_purse=campaign.status in management.RUNNING and campaign.purse_won is not None,
         statuses=STATUS_LABELS,
         needs_confirmation=NEEDS_CONFIRMATION,
     ), status
@@ -244,3 +267,54 @@ def export(slug: str) -> BaseResponse:
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
     return attachment(exported)
+
+
+@bp.route("/<slug>/purse", methods=["POST"])
+@admin_required
+def purse(slug: str) -> str | BaseResponse:
+    campaign = _campaign(slug)
+    form = PurseForm()
+    if form.validate_on_submit():
+        try:
+            management.raise_purse(
+                get_session(),
+                signed_in(),
+                campaign,
+                form.purse_won.data,
+                form.reason.data,
+                utcnow(),
+            )
+        except DomainError as exc:
+            discard_changes()  # nothing the refused request wrote stays
+            field = getattr(form, getattr(exc, "field", ""), None) or form.purse_won
+            field.errors = [*field.errors, message_for(exc)]
+        else:
+            flash(_("The sponsor cap is raised."), "success")
+            return redirect(url_for("admin_campaigns.campaign", slug=slug))
+    return _page(campaign, purse_form=form, status=422)
+
+
+@bp.route("/<slug>/next-season", methods=["POST"])
+@admin_required
+def next_season(slug: str) -> str | BaseResponse:
+    campaign = _campaign(slug)
+    form = SeasonForm()
+    if form.validate_on_submit() and form.starts_on.data and form.ends_on.data:
+        try:
+            season = management.start_next_season(
+                get_session(),
+                signed_in(),
+                campaign,
+                slug=form.slug.data or "",
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                now=utcnow(),
+            )
+        except DomainError as exc:
+            discard_changes()  # nothing the refused request wrote stays
+            field = getattr(form, getattr(exc, "field", ""), None) or form.slug
+            field.errors = [*field.errors, message_for(exc)]
+        else:
+            flash(_("The next season is created and scheduled."), "success")
+            return redirect(url_for("admin_campaigns.campaign", slug=season.slug))
+    return _page(campaign, season_form=form, status=422)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,6 +19,7 @@ from campaign.models.types import utcnow
 from campaign.rules.signatures import SIGNATURE_HEADER
 from campaign.services import integrations as service
 from campaign.services.integrations import IssuedSecret
+from campaign.services.paging import clean_query, page_number
 from campaign.web.access import admin_required
 from campaign.web.admin.integration_forms import IntegrationForm, RotateForm
 
@@ -90,12 +91,17 @@ def _detail_page(
     integration: Integration, rotate_form: RotateForm | None = None, new_secret: str | None = None
 ) -> str:
     session = get_session()
+    query = clean_query(request.args.get("q"))
+    deliveries = service.deliveries_page(
+        session, integration, query, page_number(request.args.get("page"))
+    )
     return render_template(
         "admin/integration.html",
         row=service.describe(session, integration),
         hook_url=url_for("api_hooks.receive", key=integration.key, _external=True),
         signature_header=SIGNATURE_HEADER,
-        deliveries=service.recent_deliveries(session, integration),
+        deliveries=deliveries,
+        query=query,
         pending=service.pending_events(session, integration),
         rotate_form=rotate_form or RotateForm(formdata=None),
         new_secret=new_secret,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +19,7 @@ from campaign.models.types import utcnow
 from campaign.rules import proposals as proposal_rules
 from campaign.rules.proposals import ProposalAction
 from campaign.services import proposal_views, proposals, scheduled_edits
+from campaign.services.paging import clean_query, page_number
 from campaign.web.access import admin_required, signed_in
 from campaign.web.admin.review_forms import ApproveForm, ReasonForm, ScheduledForm
 from campaign.web.crew import ID, form_context, show_error
@@ -49,9 +50,13 @@ def queue() -> str:
         )
         if scheduled_edits.is_editable(campaign, now)
     ]
+    query = clean_query(request.args.get("q"))
+    page = proposal_views.review_queue_page(session, query, page_number(request.args.get("page")))
     return render_template(
         "admin/review_queue.html",
-        entries=proposal_views.review_queue(session),
+        entries=page.items,
+        page=page,
+        query=query,
         scheduled=scheduled,
         kind_labels=KIND_LABELS,
     )

@@ -14,6 +14,7 @@ from campaign.http.error_messages import message_for
 from campaign.models import Role, User
 from campaign.models.types import utcnow
 from campaign.services import accounts
+from campaign.services.paging import clean_query, page_number
 from campaign.web.access import admin_required
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
@@ -22,10 +23,12 @@ bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 @bp.route("/users")
 @admin_required
 def users() -> str:
-    query = request.args.get("q", "")[:100]
+    query = clean_query(request.args.get("q"))
+    page = accounts.users_page(get_session(), query, page_number(request.args.get("page")))
     return render_template(
         "admin/users.html",
-        users=accounts.list_users(get_session(), query),
+        users=page.items,
+        page=page,
         query=query,
         roles=list(Role),
     )
