@@ -118,6 +118,11 @@ class Reason(enum.StrEnum):
     BAD_DETAILS = "bad_details", _("The proposal's rules could not be read; enter them again.")
     BELOW_SPENT = "below_spent", _("The sponsor cap cannot be less than what has been paid.")
     EXTEND_LATER = "extend_later", _("The new end must come after the current end.")
+    CONSENT_REQUIRED = (
+        "consent_required",
+        _("Tick the box to agree that we use these details to send your prize."),
+    )
+    URL_FORMAT = "url_format", _("Enter an address starting with https://, http:// or /static/.")
 
 
 UNKNOWN_REASON = _("This value is not valid.")
@@ -238,6 +243,18 @@ class NotSettled(DomainError):
     code = "not_settled"
     status = 409
     message = _("This campaign has no settlement yet: close it first.")
+
+
+class AlreadyVoided(DomainError):
+    code = "already_voided"
+    status = 409
+    message = _("This was voided already.")
+
+
+class SponsorNameTaken(DomainError):
+    code = "sponsor_name_taken"
+    status = 409
+    message = _("A sponsor with this name already exists.")
 
 
 class PartnerNameTaken(DomainError):

@@ -15,6 +15,7 @@ from campaign.models.ledger import (
     TeamCounter,
     TotalTally,
 )
+from campaign.models.operations import CampaignSponsor, Correction, Sponsor, WinnerContact
 from campaign.models.partners import Partner
 from campaign.models.scheduler import SchedulerSweep
 from campaign.models.settlement import (
@@ -45,7 +46,9 @@ __all__ = [
     "Campaign",
     "CampaignCounter",
     "CampaignKind",
+    "CampaignSponsor",
     "CampaignStatus",
+    "Correction",
     "DailyTally",
     "DrawWinner",
     "Endorsement",
@@ -73,10 +76,12 @@ __all__ = [
     "SettlementDay",
     "SettlementStatus",
     "SettlementTeam",
+    "Sponsor",
     "Team",
     "TeamCounter",
     "TotalTally",
     "User",
     "WebhookDelivery",
     "WebhookEvent",
+    "WinnerContact",
 ]
