@@ -16,6 +16,7 @@ from campaign.db import database
 from campaign.demo import DEMO_PASSWORD, seed_demo
 from campaign.errors import DomainError
 from campaign.exports import FORMATS
+from campaign.http import result_mail
 from campaign.models.types import utcnow
 from campaign.services import lifecycle, onboarding
 from campaign.services.campaigns import campaign_at
@@ -90,6 +91,9 @@ def close_due_command() -> None:
     """Close every campaign whose end has passed (the scheduler's close sweep, once)."""
     closed = scheduler.close_due(database(), utcnow())
     click.echo(f"closed: {', '.join(closed)}" if closed else "nothing to close")
+    mailed = result_mail.send_pending()
+    if mailed:
+        click.echo(f"result mails sent: {mailed}")
 
 
 @click.command("export")

@@ -1,4 +1,4 @@
-"""sponsors, campaign sponsors, corrections (voids) and draw winners' contacts
+"""sponsors, campaign sponsors, corrections (voids), draw winners' contacts, results mailed
 
 Revision ID: b3d9f1c6e2a4
 Revises: 5e1f0c2a9b7d
@@ -20,6 +20,8 @@ ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN (nullable): a batch copy would drop and recreate settlements.
+    op.add_column('settlements', sa.Column('results_mailed_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         'sponsors',
         sa.Column('id', ID, nullable=False),
@@ -90,3 +92,4 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_campaign_sponsors_sponsor_id'), table_name='campaign_sponsors')
     op.drop_table('campaign_sponsors')
     op.drop_table('sponsors')
+    op.drop_column('settlements', 'results_mailed_at')
