@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.errors import Invalid, NotFound, SponsorNameTaken
+from campaign.exports import Column, ExportDocument, Sheet
 from campaign.models import (
     Action,
     ActionType,
@@ -20,6 +21,7 @@ from campaign.models import (
     Partner,
     Pledge,
     PledgeSource,
+    Settlement,
     Sponsor,
     User,
 )
@@ -345,7 +347,9 @@ def statement(session: Session, campaign: Campaign) -> Statement:
     )
 
 
-def owed_at_settlement(session: Session, campaign: Campaign, settlement) -> list[OwedLine]:
+def owed_at_settlement(
+    session: Session, campaign: Campaign, settlement: Settlement
+) -> list[OwedLine]:
     """Per sponsor, what the frozen settlement says it owes each partner."""
     return _owed(
         campaign,
@@ -388,3 +392,70 @@ def _owed(
                 )
             )
     return lines
+
+
+def statement_document(stmt: Statement) -> ExportDocument:
+    """The statement as an export document (CSV for the sponsor's accounts)."""
+    campaign = stmt.campaign
+    summary: list[tuple[str, object] | tuple[str, object, str]] = [
+        ("campaign", campaign.title),
+        ("slug", campaign.slug),
+        ("purse_sponsor", stmt.sponsors["purse"].name if "purse" in stmt.sponsors else ""),
+        ("match_sponsor", stmt.sponsors["match"].name if "match" in stmt.sponsors else ""),
+        ("final", "yes" if stmt.final else "no (running totals)"),
+        ("purse_won", stmt.purse_won if stmt.purse_won is not None else 0, "won"),
+        ("action_won", stmt.action_won, "won"),
+        ("milestone_won", sum(m.paid_won or 0 for m in stmt.milestones), "won"),
+        ("match_won", stmt.match_won, "won"),
+        ("topup_won", stmt.topup_won, "won"),
+        ("spent_won", stmt.spent_won, "won"),
+        ("unspent_won", stmt.unspent_won if stmt.unspent_won is not None else 0, "won"),
+    ]
+    if stmt.units_funded is not None:
+        summary += [
+            ("unit_name", campaign.unit_name or ""),
+            ("stamps_per_unit", campaign.stamps_per_unit),
+            ("won_per_unit", campaign.won_per_unit, "won"),
+            ("units_counted", stmt.units_counted or ""),
+            ("units_funded", stmt.units_funded),
+            ("units_unfunded", stmt.units_unfunded or 0),
+        ]
+    sheets = [
+        Sheet(
+            "by_action_type",
+            (
+                Column("code"),
+                Column("label"),
+                Column("actions", "int"),
+                Column("stamps", "int"),
+                Column("won", "won"),
+            ),
+            tuple((t.code, t.label, t.actions, t.stamps, t.won) for t in stmt.by_type),
+        ),
+        Sheet(
+            "milestones",
+            (
+                Column("threshold", "int"),
+                Column("label"),
+                Column("declared_won", "won"),
+                Column("paid_won", "won"),
+            ),
+            tuple((m.threshold, m.label, m.declared_won, m.paid_won) for m in stmt.milestones),
+        ),
+        Sheet(
+            "owed",
+            (
+                Column("role"),
+                Column("sponsor"),
+                Column("partner"),
+                Column("registration_number"),
+                Column("share", "int"),
+                Column("amount_won", "won"),
+            ),
+            tuple(
+                (o.role, o.sponsor, o.partner, o.registration_number, o.share, o.amount_won)
+                for o in stmt.owed
+            ),
+        ),
+    ]
+    return ExportDocument(summary=summary, sheets=sheets)

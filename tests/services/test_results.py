@@ -71,8 +71,7 @@ def test_closing_notifies_everyone_and_the_draw_re_runs_to_the_same_winners(
 
 
 def test_the_draw_re_run_ignores_a_void_made_after_close(session: Session) -> None:
-
-    campaign, people = _team_fight(session, draw_winners=2)
+    campaign, _people = _team_fight(session, draw_winners=2)
     lifecycle.close(session, campaign, actor=None, now=NOW + DAY)
     before = rerun_draw(session, campaign)
     first = session.scalars(select(Action).where(Action.user_id == before[0])).one()
