@@ -254,6 +254,10 @@ class Statement:
         return sum(line.won for line in self.by_type)
 
     @property
+    def milestone_won(self) -> int:
+        return sum(m.paid_won or 0 for m in self.milestones)
+
+    @property
     def unspent_won(self) -> int | None:
         return None if self.purse_won is None else self.purse_won - self.spent_won
 
@@ -405,7 +409,7 @@ def statement_document(stmt: Statement) -> ExportDocument:
         ("final", "yes" if stmt.final else "no (running totals)"),
         ("purse_won", stmt.purse_won if stmt.purse_won is not None else 0, "won"),
         ("action_won", stmt.action_won, "won"),
-        ("milestone_won", sum(m.paid_won or 0 for m in stmt.milestones), "won"),
+        ("milestone_won", stmt.milestone_won, "won"),
         ("match_won", stmt.match_won, "won"),
         ("topup_won", stmt.topup_won, "won"),
         ("spent_won", stmt.spent_won, "won"),

@@ -17,10 +17,12 @@ from campaign.web import (
     fundraiser,
     main,
     notifications,
+    results,
 )
 from campaign.web.admin import audit as admin_audit
 from campaign.web.admin import campaigns as admin_campaigns
 from campaign.web.admin import integrations as admin_integrations
+from campaign.web.admin import operations as admin_operations
 from campaign.web.admin import partners as admin_partners
 from campaign.web.admin import review as admin_review
 from campaign.web.admin import users as admin_users
@@ -54,5 +56,7 @@ def register_web(app: Flask) -> None:
         admin_review.bp,
         fundraiser.bp,
         notifications.bp,
+        results.bp,
+        admin_operations.bp,
     ):
         app.register_blueprint(blueprint)
