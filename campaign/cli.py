@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from campaign import migrate, scheduler
@@ -17,9 +18,11 @@ from campaign.demo import DEMO_PASSWORD, seed_demo
 from campaign.errors import DomainError
 from campaign.exports import FORMATS
 from campaign.http import result_mail
+from campaign.models import User
 from campaign.models.types import utcnow
 from campaign.services import lifecycle, onboarding
 from campaign.services.campaigns import campaign_at
+from campaign.services.corrections import void_action, void_gift
 from campaign.services.exports import export_settlement
 from campaign.services.reconcile import reconcile
 from campaign.services.settlement import settlement_for
@@ -159,6 +162,33 @@ def settle_command(slug: str, sent: bool) -> None:
         )
 
 
+@click.command("void")
+@click.argument("slug")
+@click.argument("what", type=click.Choice(["action", "gift"]))
+@click.argument("target_id", type=click.IntRange(min=1))
+@click.option("--reason", required=True, help="Why (stored, audited and told to the person).")
+@click.option("--admin", "admin_email", required=True, help="The admin's email (the actor).")
+@with_appcontext
+def void_command(slug: str, what: str, target_id: int, reason: str, admin_email: str) -> None:
+    """Void one counted action or gift of SLUG: a reversing row, counters moved back, audited."""
+    try:
+        with database().transaction() as session:
+            campaign = campaign_at(session, slug)
+            if campaign is None:
+                raise click.ClickException(f"no campaign {slug!r}")
+            admin = session.scalar(select(User).where(User.email == admin_email.strip().lower()))
+            if admin is None or not admin.is_admin:
+                raise click.ClickException(f"{admin_email} is not an admin")
+            use_case = void_action if what == "action" else void_gift
+            voided = use_case(
+                session, campaign, target_id, reason=reason, actor=admin, now=utcnow()
+            )
+            returned = voided.correction.won_returned + voided.correction.gift_won
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.code} {exc.params or ''}".strip()) from exc
+    click.echo(f"voided {what} {target_id} of {slug}: {returned} won back")
+
+
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
@@ -229,6 +259,7 @@ def init_app(app: Flask) -> None:
         close_due_command,
         settle_command,
         export_command,
+        void_command,
         scheduler_command,
         db_group,
         dev_command,

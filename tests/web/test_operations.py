@@ -8,7 +8,7 @@ import io
 from datetime import timedelta
 
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
 from campaign.db import database
@@ -205,3 +205,67 @@ def test_closing_and_cancelling_from_the_admin_page_mail_participants(
     )
     [cancelled] = mailbox.to("joiner@example.com")
     assert "후원사 사정" in cancelled.get_content()
+
+
+def test_the_void_command(app: Flask, runner: FlaskCliRunner) -> None:
+    slug, action_id = _setup(app)
+    refused = runner.invoke(
+        args=[
+            "void",
+            slug,
+            "action",
+            str(action_id),
+            "--reason",
+            " ",
+            "--admin",
+            "admin@example.com",
+        ]
+    )
+    assert refused.exit_code != 0 and "required" in refused.output
+    not_admin = runner.invoke(
+        args=[
+            "void",
+            slug,
+            "action",
+            str(action_id),
+            "--reason",
+            "x",
+            "--admin",
+            "doer@example.com",
+        ]
+    )
+    assert not_admin.exit_code != 0
+    assert _corrections(app) == 0
+    done = runner.invoke(
+        args=[
+            "void",
+            slug,
+            "action",
+            str(action_id),
+            "--reason",
+            "가짜",
+            "--admin",
+            "admin@example.com",
+        ]
+    )
+    assert done.exit_code == 0 and "100 won back" in done.output
+    assert _corrections(app) == 1
+    assert runner.invoke(args=["reconcile"]).exit_code == 0
+
+
+def test_after_close_the_admin_page_lists_the_correction_note_and_what_is_owed(
+    app: Flask, client: FlaskClient
+) -> None:
+    slug, action_id = _setup(app)
+    AuthActions(client).login("admin@example.com")
+    client.post("/admin/sponsors/new", data={"name": "카카오페이"})
+    with database(app).transaction() as session:
+        sponsor_id = session.scalar(select(Sponsor.id))
+    client.post(f"/admin/campaigns/{slug}/sponsors", data={"purse": str(sponsor_id), "match": ""})
+    client.post(f"/admin/campaigns/{slug}/close")
+    good = {"what": "action", "target_id": str(action_id), "reason": "마감 후 확인", "confirm": "y"}
+    assert client.post(f"/admin/campaigns/{slug}/void", data=good).status_code == 302
+    page = text(client.get(f"/admin/campaigns/{slug}"))
+    assert "정정 내역 (마감 후)" in page and "마감 후 확인" in page
+    owed = page.split('id="owed"')[1].split("</section>")[0]
+    assert "카카오페이" in owed and "100원" in owed  # as frozen at close

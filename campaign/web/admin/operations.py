@@ -68,6 +68,8 @@ def operations_panel(campaign: Campaign) -> dict[str, object]:
         "has_draw": settlement is not None and bool(campaign.draw_winners),
         "redraw_matches": redraw,
         "fundraiser": campaign.kind == CampaignKind.FUNDRAISER,
+        "owed": sponsors.owed_at_settlement(session, campaign, settlement) if settlement else [],
+        "late": corrections_of(session, campaign, after_close=True) if settlement else [],
     }
 
 
