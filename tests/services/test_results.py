@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaign import scheduler
 from campaign.db import database
 from campaign.errors import Invalid, NotFound
 from campaign.http.result_mail import send_cancelled, send_pending, send_results
@@ -169,3 +170,27 @@ def test_cancelling_tells_participants(mail_app: Flask, mailbox: Mailbox) -> Non
         assert send_cancelled(campaign_id, "후원사 사정") == 1
     [mail] = mailbox.to("joined@example.com")
     assert "후원사 사정" in mail.get_content()
+
+
+class _HeldLock:
+    def __init__(self, held: bool) -> None:
+        self._held = held
+
+    def held(self) -> bool:
+        return self._held
+
+
+def test_the_scheduler_mails_the_results_of_the_closes_it_made(
+    mail_app: Flask, mailbox: Mailbox
+) -> None:
+    with database(mail_app).transaction() as session:
+        campaign = make_campaign(session)
+        person = make_user(session, email="swept@example.com")
+        join(session, person, campaign, None, NOW)
+        lifecycle.close(session, campaign, actor=None, now=NOW + DAY)  # as the close sweep does
+    scheduler.mail_results(mail_app, _HeldLock(False))()  # not the leader: nothing
+    assert mailbox.to("swept@example.com") == []
+    scheduler.mail_results(mail_app, _HeldLock(True))()
+    scheduler.mail_results(mail_app, _HeldLock(True))()  # once
+    [mail] = mailbox.to("swept@example.com")
+    assert campaign.title in mail["Subject"]
