@@ -258,6 +258,9 @@ def void_gift(
     assert participant is not None
     if session.scalar(select(Pledge.id).where(Pledge.reverses_id == gift.id)):
         raise AlreadyVoided()
+    # Closing locks every counter row before it freezes the ledger: holding them, this void
+    # either lands before the settlement is computed or sees it and goes into the note.
+    counters.lock_all(session, campaign.id)
     after_close = _frozen(session, campaign)
     reversal, returned = reverse_gift(session, campaign, gift, participant, reason, now)
     correction = Correction(

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import func, select, update
+from sqlalchemy import JSON, String, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from campaign.errors import Forbidden, Invalid, NotFound, NotSettled
 from campaign.models import (
     Campaign,
     DrawWinner,
+    Notification,
     Participant,
     Pledge,
     PledgeSource,
@@ -31,6 +32,7 @@ from campaign.models import (
     User,
     WinnerContact,
 )
+from campaign.models.types import UTCDateTime
 from campaign.rules.accounts import mask_name
 from campaign.rules.draw import draw, draw_seed
 from campaign.rules.text import clean_phone, clean_text
@@ -46,6 +48,7 @@ PHONE_MAX = 40
 ADDRESS_MAX = 300
 
 settlements = Settlement.__table__
+notification_table = Notification.__table__
 
 
 def participant_ids(session: Session, campaign: Campaign) -> list[int]:
@@ -71,10 +74,19 @@ def winner_ids(session: Session, settlement: Settlement) -> list[int]:
 def announce(session: Session, campaign: Campaign, settlement: Settlement, now: datetime) -> None:
     """The in-app notices of a close: the result to every participant, "you won" to winners."""
     params = {"title": campaign.title, "total_won": settlement.total_won}
-    notifications.notify(
-        session, participant_ids(session, campaign), NOTIFY_RESULT, now,
-        params=params, link=f"/c/{campaign.slug}",
-    )  # fmt: skip
+    # One INSERT … SELECT: a campaign of a million participants closes in one statement.
+    session.execute(
+        insert(notification_table).from_select(
+            ["user_id", "kind", "params", "link", "created_at"],
+            select(
+                Participant.user_id,
+                literal(NOTIFY_RESULT, String()),
+                literal(params, JSON()),
+                literal(f"/c/{campaign.slug}", String()),
+                literal(now, UTCDateTime()),
+            ).where(Participant.campaign_id == campaign.id),
+        )
+    )
     winners = winner_ids(session, settlement)
     if winners:
         notifications.notify(
