@@ -11,6 +11,7 @@ from typing import BinaryIO
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from campaign import migrate, scheduler
@@ -18,13 +19,16 @@ from campaign.db import database
 from campaign.demo import DEMO_PASSWORD, seed_demo
 from campaign.errors import DomainError, Forbidden, Invalid
 from campaign.exports import FORMATS
+from campaign.http import result_mail
 from campaign.http.error_messages import message_for
+from campaign.models import User
 from campaign.models.types import utcnow
 from campaign.rules.campaign_spec import spec_from_json
 from campaign.rules.images import ImageLimits
 from campaign.services import campaign_management, lifecycle, onboarding
 from campaign.services.accounts import find_user_by_email
 from campaign.services.campaigns import campaign_at
+from campaign.services.corrections import void_action, void_gift
 from campaign.services.exports import export_settlement
 from campaign.services.reconcile import reconcile
 from campaign.services.settlement import settlement_for
@@ -103,6 +107,9 @@ def close_due_command() -> None:
     """Close every campaign whose end has passed (the scheduler's close sweep, once)."""
     closed = scheduler.close_due(database(), utcnow())
     click.echo(f"closed: {', '.join(closed)}" if closed else "nothing to close")
+    mailed = result_mail.send_pending()
+    if mailed:
+        click.echo(f"result mails sent: {mailed}")
 
 
 @click.command("export")
@@ -166,6 +173,33 @@ def settle_command(slug: str, sent: bool) -> None:
             f"{settlement.actions} actions, {settlement.participants} participants, "
             f"ledger {settlement.ledger_digest}"
         )
+
+
+@click.command("void")
+@click.argument("slug")
+@click.argument("what", type=click.Choice(["action", "gift"]))
+@click.argument("target_id", type=click.IntRange(min=1))
+@click.option("--reason", required=True, help="Why (stored, audited and told to the person).")
+@click.option("--admin", "admin_email", required=True, help="The admin's email (the actor).")
+@with_appcontext
+def void_command(slug: str, what: str, target_id: int, reason: str, admin_email: str) -> None:
+    """Void one counted action or gift of SLUG: a reversing row, counters moved back, audited."""
+    try:
+        with database().transaction() as session:
+            campaign = campaign_at(session, slug)
+            if campaign is None:
+                raise click.ClickException(f"no campaign {slug!r}")
+            admin = session.scalar(select(User).where(User.email == admin_email.strip().lower()))
+            if admin is None or not admin.is_admin:
+                raise click.ClickException(f"{admin_email} is not an admin")
+            use_case = void_action if what == "action" else void_gift
+            voided = use_case(
+                session, campaign, target_id, reason=reason, actor=admin, now=utcnow()
+            )
+            returned = voided.correction.won_returned + voided.correction.gift_won
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.code} {exc.params or ''}".strip()) from exc
+    click.echo(f"voided {what} {target_id} of {slug}: {returned} won back")
 
 
 @click.command("scheduler")
@@ -289,6 +323,7 @@ def init_app(app: Flask) -> None:
         close_due_command,
         settle_command,
         export_command,
+        void_command,
         scheduler_command,
         campaigns_group,
         db_group,

@@ -118,6 +118,8 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "RESEND_VERIFICATION_LIMIT": env.get("RESEND_VERIFICATION_LIMIT", "3 per hour"),
         # Password reset links asked for, per person (signed-in user or IP address).
         "RESET_REQUEST_LIMIT": env.get("RESET_REQUEST_LIMIT", "3 per hour"),
+        # The site's address for links in mail sent outside a request (the scheduler's).
+        "PUBLIC_URL": env.get("PUBLIC_URL", ""),
         **mail.settings(env, instance_path),
         **storage.settings(env, instance_path),
     }

@@ -151,6 +151,11 @@ class Reason(enum.StrEnum):
     )
     SEASON_TAKEN = "season_taken", _("This campaign already has a next season.")
     UNKNOWN_CAMPAIGN = "unknown_campaign", _("There is no campaign at this address.")
+    CONSENT_REQUIRED = (
+        "consent_required",
+        _("Tick the box to agree that we use these details to send your prize."),
+    )
+    URL_FORMAT = "url_format", _("Enter an address starting with https://, http:// or /static/.")
 
 
 UNKNOWN_REASON = _("This value is not valid.")
@@ -271,6 +276,18 @@ class NotSettled(DomainError):
     code = "not_settled"
     status = 409
     message = _("This campaign has no settlement yet: close it first.")
+
+
+class AlreadyVoided(DomainError):
+    code = "already_voided"
+    status = 409
+    message = _("This was voided already.")
+
+
+class SponsorNameTaken(DomainError):
+    code = "sponsor_name_taken"
+    status = 409
+    message = _("A sponsor with this name already exists.")
 
 
 class PartnerNameTaken(DomainError):

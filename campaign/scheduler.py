@@ -35,6 +35,7 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import DBAPIError
 
 from campaign.db import Database, database
+from campaign.http import result_mail
 from campaign.models import Campaign, CampaignStatus
 from campaign.models.types import utcnow
 from campaign.services import lifecycle
@@ -268,7 +269,30 @@ def _add_jobs(
             max_instances=1,
             coalesce=True,
         )
+    # Not a sweep of SWEEPS (it needs the app to render mail) and it leaves no heartbeat row.
+    scheduler.add_job(
+        mail_results(app, lock),
+        "interval",
+        seconds=interval,
+        id="mail_results",
+        next_run_time=first,
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.add_listener(_heartbeat(db), EVENT_JOB_EXECUTED)
+
+
+def mail_results(app: Flask, lock: LeaderLock) -> Callable[[], None]:
+    """The job that mails the results of closed campaigns nobody has mailed yet (the closes
+    this scheduler made; an admin's close mails its own after the commit)."""
+
+    def run() -> None:
+        if not lock.held():
+            return
+        with app.app_context():
+            result_mail.send_pending()
+
+    return run
 
 
 def lead(

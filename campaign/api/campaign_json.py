@@ -121,6 +121,8 @@ def _milestone_json(m: MilestoneProgress) -> dict[str, Any]:
         "amount_won": m.amount_won,
         "label": m.label,
         "reached": m.reached,
+        "declared_won": m.declared_won,
+        "paid_won": m.paid_won,
     }
 
 
@@ -134,6 +136,9 @@ def progress_json(campaign: Campaign, progress: Progress) -> dict[str, Any]:
         "actions": progress.actions,
         "stamps": progress.stamps,
         "units": decimal_units(progress.units),
+        "units_funded": int(progress.units) if progress.units is not None else None,
+        "units_counted": decimal_units(progress.units_counted),
+        "units_unfunded": progress.units_unfunded,
         "participants": progress.participants,
         "sponsor_won": progress.sponsor_won,
         "crew_won": progress.crew_won,

@@ -255,9 +255,14 @@ COMPONENTS: dict[str, Schema] = {
         "required": ["threshold", "amount_won", "reached"],
         "properties": {
             "threshold": {"type": "integer"},
-            "amount_won": {"type": "integer"},
+            "amount_won": {
+                "type": "integer",
+                "description": "What it paid once unlocked (less when the purse clamped it).",
+            },
             "label": {"type": "string"},
             "reached": {"type": "boolean"},
+            "declared_won": {"type": "integer"},
+            "paid_won": {"type": ["integer", "null"]},
         },
     },
     "Progress": {
@@ -270,7 +275,22 @@ COMPONENTS: dict[str, Schema] = {
             "percent": {"type": "number", "minimum": 0, "maximum": 100},
             "actions": {"type": "integer"},
             "stamps": {"type": "integer"},
-            "units": {"type": ["string", "null"], "description": 'Impact units, e.g. "0.3".'},
+            "units": {
+                "type": ["string", "null"],
+                "description": 'Impact units the purse paid for, e.g. "10.0".',
+            },
+            "units_funded": {
+                "type": ["integer", "null"],
+                "description": "Whole units the purse paid for.",
+            },
+            "units_counted": {
+                "type": ["string", "null"],
+                "description": 'Units the stamps add up to, paid or not, e.g. "12.3".',
+            },
+            "units_unfunded": {
+                "type": ["integer", "null"],
+                "description": "Whole units counted after the purse ran out (not paid).",
+            },
             "participants": {"type": "integer"},
             "sponsor_won": {"type": "integer"},
             "crew_won": {"type": "integer"},

@@ -17,6 +17,7 @@ from campaign.models.ledger import (
     TeamCounter,
     TotalTally,
 )
+from campaign.models.operations import CampaignSponsor, Correction, Sponsor, WinnerContact
 from campaign.models.partners import Partner
 from campaign.models.scheduler import SchedulerSweep
 from campaign.models.settlement import (
@@ -49,9 +50,11 @@ __all__ = [
     "CampaignCounter",
     "CampaignCover",
     "CampaignKind",
+    "CampaignSponsor",
     "CampaignStatus",
     "CheerMessage",
     "ContentReport",
+    "Correction",
     "DailyTally",
     "DrawWinner",
     "Endorsement",
@@ -82,6 +85,7 @@ __all__ = [
     "SettlementDay",
     "SettlementStatus",
     "SettlementTeam",
+    "Sponsor",
     "StoredImage",
     "Team",
     "TeamCounter",
@@ -89,4 +93,5 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "WebhookEvent",
+    "WinnerContact",
 ]

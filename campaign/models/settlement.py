@@ -35,6 +35,8 @@ class Settlement(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When someone took the job of mailing the participants their results (services/results).
+    results_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SettlementAllocation(Base):

@@ -33,8 +33,12 @@ from campaign.models import (
 )
 from campaign.rules.calendar import kst_day, last_day
 from campaign.rules.money import allocate
+from campaign.services.corrections import correction_total, corrections_of
+from campaign.services.impact import campaign_impact
 from campaign.services.paging import Page, page_of, search
+from campaign.services.progress import decimal_units
 from campaign.services.settlement import settlement_for
+from campaign.services.sponsors import owed_at_settlement
 
 ALLOCATIONS = "allocations"
 
@@ -77,6 +81,8 @@ def build_document(
         ("company_match_won", settlement.match_won, "won"),
         ("company_topup_won", settlement.topup_won, "won"),
         ("actions", settlement.actions),
+        ("stamps", settlement.stamps),
+        *_units_summary(session, campaign, settlement),
         ("participants", settlement.participants),
         ("ledger_sha256", settlement.ledger_digest),
         ("computed_at", settlement.computed_at),
@@ -131,7 +137,73 @@ def build_document(
             )
         )
     sheets.append(_receipt_donors(session, campaign, partner))
+    sheets.append(_correction_note(session, campaign))
+    owed = owed_at_settlement(session, campaign, settlement)
+    if partner is not None:
+        owed = [line for line in owed if line.partner == partner.name]
+    sheets.append(
+        Sheet(
+            "sponsors_owed",
+            (
+                Column("role"),
+                Column("sponsor"),
+                Column("partner"),
+                Column("registration_number"),
+                Column("share", "int"),
+                Column("amount_won", "won"),
+            ),
+            tuple(
+                (o.role, o.sponsor, o.partner, o.registration_number, o.share, o.amount_won)
+                for o in owed
+            ),
+        )
+    )
+    summary.append(
+        (
+            "corrections_after_close_won",
+            correction_total(session, campaign, after_close=True),
+            "won",
+        )
+    )
     return ExportDocument(summary=summary, sheets=sheets, created_at=settlement.computed_at)
+
+
+def _units_summary(
+    session: Session, campaign: Campaign, settlement: Settlement
+) -> list[tuple[str, object] | tuple[str, object, str]]:
+    """The rate and the units the frozen stamps make: those the purse paid for and those
+    counted after it ran out."""
+    impact = campaign_impact(session, campaign, settlement.stamps, settlement.action_won, 0)
+    if impact is None:
+        return []
+    return [
+        ("unit_name", campaign.unit_name or ""),
+        ("stamps_per_unit", campaign.stamps_per_unit),
+        ("won_per_unit", campaign.won_per_unit, "won"),
+        ("units_counted", decimal_units(impact.counted) or ""),
+        ("units_funded", impact.funded),
+        ("units_unfunded", impact.unfunded),
+    ]
+
+
+def _correction_note(session: Session, campaign: Campaign) -> Sheet:
+    """Corrections made after close: listed here, the settlement's figures stay as frozen."""
+    return Sheet(
+        "corrections_after_close",
+        (
+            Column("corrected_at", "datetime"),
+            Column("what"),
+            Column("reference", "int"),
+            Column("stamps", "int"),
+            Column("sponsor_won_returned", "won"),
+            Column("gift_won_returned", "won"),
+            Column("reason"),
+        ),
+        tuple(
+            (c.created_at, c.what, c.target_id, c.stamps, c.won_returned, c.gift_won, c.reason)
+            for c in corrections_of(session, campaign, after_close=True)
+        ),
+    )
 
 
 def _receipt_donors(session: Session, campaign: Campaign, partner: Partner | None) -> Sheet:

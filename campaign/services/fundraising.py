@@ -80,12 +80,7 @@ def _fundraiser(campaign: Campaign | None, user: User | None) -> Campaign:
 
 
 def _lock_participant(session: Session, campaign: Campaign, user: User) -> Participant | None:
-    return session.scalar(
-        select(Participant)
-        .where(Participant.campaign_id == campaign.id, Participant.user_id == user.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    return lock_participant(session, campaign, user.id)
 
 
 def _hold_open(session: Session, campaign: Campaign, now: datetime) -> None:
@@ -237,15 +232,33 @@ def cancel_gift(session: Session, user: User, pledge_id: int, now: datetime) -> 
     if earlier is not None:
         return Cancellation(gift, earlier, 0, already=True)
 
+    reversal, returned = reverse_gift(session, campaign, gift, participant, CANCEL_REASON, now)
+    return Cancellation(gift, reversal, returned)
+
+
+def reverse_gift(
+    session: Session,
+    campaign: Campaign,
+    gift: Pledge,
+    participant: Participant,
+    reason: str,
+    now: datetime,
+) -> tuple[Pledge, int]:
+    """Write the reversing CREW row of ``gift`` (and the reversing MATCH row of its match),
+    move the counters back and return the match to the company's budget.
+
+    The caller holds the giver's participant row and has checked that the gift is not reversed
+    yet (the unique ``reverses_id`` backs this up). Returns (the reversal, the match ₩ returned).
+    """
     day = kst_day(now)
     reversal = Pledge(
         campaign_id=campaign.id,
         source=PledgeSource.CREW,
         amount_won=-gift.amount_won,
-        user_id=user.id,
+        user_id=gift.user_id,
         reverses_id=gift.id,
         anonymous=gift.anonymous,
-        reason=CANCEL_REASON,
+        reason=reason,
         created_at=now,
         kst_day=day,
     )
@@ -259,11 +272,11 @@ def cancel_gift(session: Session, user: User, pledge_id: int, now: datetime) -> 
                 campaign_id=campaign.id,
                 source=PledgeSource.MATCH,
                 amount_won=-returned,
-                user_id=user.id,
+                user_id=gift.user_id,
                 matches_id=gift.id,
                 reverses_id=match.id,
                 anonymous=gift.anonymous,
-                reason=CANCEL_REASON,
+                reason=reason,
                 created_at=now,
                 kst_day=day,
             )
@@ -276,7 +289,17 @@ def cancel_gift(session: Session, user: User, pledge_id: int, now: datetime) -> 
     counters.add_to_campaign(session, campaign.id, 0, crew_won=-gift.amount_won)
     if returned:
         counters.give_back(session, campaign, returned)
-    return Cancellation(gift, reversal, returned)
+    return reversal, returned
+
+
+def lock_participant(session: Session, campaign: Campaign, user_id: int) -> Participant | None:
+    """The participant row of ``user_id`` in ``campaign``, locked (per-person rows come first)."""
+    return session.scalar(
+        select(Participant)
+        .where(Participant.campaign_id == campaign.id, Participant.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def write_topup(session: Session, campaign: Campaign, now: datetime) -> Pledge | None:

@@ -19,7 +19,7 @@ from campaign.models import Campaign, SettlementStatus, User
 from campaign.rules import transitions
 from campaign.rules.calendar import last_day
 from campaign.rules.transitions import Transition
-from campaign.services import audit
+from campaign.services import audit, results
 from campaign.services.fundraising import write_topup
 from campaign.services.milestones import unlock_reached
 from campaign.services.proposals import announce_opened
@@ -125,9 +125,10 @@ def resume(
 def cancel(
     session: Session, campaign: Campaign, *, actor: User, reason: str, now: datetime
 ) -> bool:
-    """Stop a campaign that will not be settled. A reason is required."""
+    """Stop a campaign that will not be settled. A reason is required; every participant is
+    told (in-app here; the caller mails them after the commit)."""
     reason = transitions.check_reason(reason)
-    return _change(
+    changed = _change(
         session,
         campaign,
         Transition.CANCEL,
@@ -136,6 +137,9 @@ def cancel(
         now=now,
         reason=reason,
     )
+    if changed:
+        results.announce_cancelled(session, campaign, reason, now)
+    return changed
 
 
 def extend(
@@ -173,6 +177,8 @@ def close(
     """Close the campaign and freeze its ledger into a settlement, once.
 
     Returns False when it was already closed by someone else (then nothing is written).
+    Participants and draw winners get their in-app notices in the same transaction; the mails
+    follow the commit (services/results.py).
     """
     changed = _change(
         session,
@@ -186,7 +192,8 @@ def close(
     if changed:
         unlock_reached(session, campaign, now)
         write_topup(session, campaign, now)
-        settle(session, campaign, now)
+        settlement = settle(session, campaign, now)
+        results.announce(session, campaign, settlement, now)
     return changed
 
 

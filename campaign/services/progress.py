@@ -18,6 +18,7 @@ from campaign.rules.lifecycle import is_live
 from campaign.services import counters
 from campaign.services.actions import unit_rate
 from campaign.services.campaigns import can_see, visible_campaigns
+from campaign.services.impact import Impact, campaign_impact, impacts
 
 
 def decimal_units(units: Fraction | None) -> str | None:
@@ -43,11 +44,20 @@ class TeamProgress:
 
 @dataclass(frozen=True)
 class MilestoneProgress:
+    """``amount_won`` is what the milestone really paid once unlocked (less than declared when
+    the purse clamped it), the declared sum before."""
+
     id: int
     threshold: int
     amount_won: int
     label: str
     reached: bool
+    declared_won: int = 0
+    paid_won: int | None = None  # None: not unlocked (yet)
+
+    @property
+    def clamped(self) -> bool:
+        return self.paid_won is not None and self.paid_won < self.declared_won
 
 
 @dataclass(frozen=True)
@@ -62,11 +72,14 @@ class Progress:
     topup_won: int
     purse_won: int | None
     purse_left: int | None
+    # Units the purse paid for (whole units); see services/impact.py.
     units: Fraction | None
     teams: list[TeamProgress]
     milestones: list[MilestoneProgress]
     marginal_won: dict[str, int]
     live: bool
+    units_counted: Fraction | None = None  # what the stamps add up to, paid or not
+    units_unfunded: int | None = None  # whole units counted after the purse ran out
 
     @property
     def percent(self) -> float:
@@ -103,6 +116,14 @@ def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
     ]
     rate = unit_rate(campaign)
     purse_left = totals.purse_left
+    paid = _milestones_paid(session, campaign)
+    impact = campaign_impact(
+        session,
+        campaign,
+        totals.stamps,
+        totals.sponsor_won,
+        sum(paid.values()) if campaign.milestones else 0,
+    )
     return Progress(
         raised=totals.raised,
         goal=campaign.goal_won,
@@ -114,11 +135,19 @@ def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
         topup_won=totals.topup_won,
         purse_won=campaign.purse_won,
         purse_left=purse_left,
-        units=rate.units(totals.stamps) if rate else None,
+        units=Fraction(impact.funded) if impact else None,
+        units_counted=impact.counted if impact else None,
+        units_unfunded=impact.unfunded if impact else None,
         teams=teams,
         milestones=[
             MilestoneProgress(
-                m.id, m.threshold, m.amount_won, m.label, totals.actions >= m.threshold
+                m.id,
+                m.threshold,
+                paid.get(m.id, m.amount_won),
+                m.label,
+                totals.actions >= m.threshold or m.id in paid,
+                declared_won=m.amount_won,
+                paid_won=paid.get(m.id),
             )
             for m in campaign.milestones
         ],
@@ -130,6 +159,20 @@ def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
         },
         live=is_live(campaign.status, campaign.starts_at, campaign.ends_at, now),
     )
+
+
+def _milestones_paid(session: Session, campaign: Campaign) -> dict[int, int]:
+    """What each unlocked milestone paid (by the unique milestone_id: a handful of rows)."""
+    if not campaign.milestones:
+        return {}
+    return {
+        milestone_id: int(amount)
+        for milestone_id, amount in session.execute(
+            select(Pledge.milestone_id, Pledge.amount_won).where(
+                Pledge.milestone_id.in_([m.id for m in campaign.milestones])
+            )
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -178,7 +221,8 @@ class Contribution:
     won: int = 0  # sponsor ₩ pledged for this person's own actions
     gifted_won: int = 0
     matched_won: int = 0
-    units: Fraction | None = None
+    units: Fraction | None = None  # their share of the units the purse paid for
+    units_unfunded: Fraction | None = None  # their share of the units counted but unfunded
 
 
 def contribution(session: Session, campaign: Campaign, user: User | None) -> Contribution:
@@ -199,12 +243,18 @@ def contribution(session: Session, campaign: Campaign, user: User | None) -> Con
             Pledge.source == PledgeSource.ACTION,
         )
     )
-    return _contribution_of(campaign, participant, int(won or 0))
+    return _contribution_of(
+        campaign, participant, int(won or 0), impacts(session, [campaign]).get(campaign.id)
+    )
 
 
-def _contribution_of(campaign: Campaign, participant: Participant, won: int) -> Contribution:
-    rate = unit_rate(campaign)
+def _contribution_of(
+    campaign: Campaign, participant: Participant, won: int, impact: Impact | None
+) -> Contribution:
     team_codes = {team.id: team.code for team in campaign.teams}
+    funded = unfunded = None
+    if impact is not None:
+        funded, unfunded = impact.share(participant.stamps)
     return Contribution(
         joined=True,
         team_code=team_codes.get(participant.team_id) if participant.team_id else None,
@@ -213,7 +263,8 @@ def _contribution_of(campaign: Campaign, participant: Participant, won: int) -> 
         won=won,
         gifted_won=participant.gifted_won,
         matched_won=participant.matched_won,
-        units=rate.units(participant.stamps) if rate else None,
+        units=funded,
+        units_unfunded=unfunded,
     )
 
 
@@ -268,14 +319,19 @@ def my_challenges(session: Session, user: User, now: datetime) -> list[MyChallen
             .group_by(Pledge.campaign_id)
         ).all()
     )
+    seen = [(p, c) for p, c in rows if can_see(c, user)]
+    by_campaign = impacts(session, [c for _p, c in seen])
     mine = []
-    for participant, campaign in rows:
-        if not can_see(campaign, user):
-            continue
+    for participant, campaign in seen:
         mine.append(
             MyChallenge(
                 campaign,
-                _contribution_of(campaign, participant, int(pledged.get(campaign.id, 0))),
+                _contribution_of(
+                    campaign,
+                    participant,
+                    int(pledged.get(campaign.id, 0)),
+                    by_campaign.get(campaign.id),
+                ),
                 countdown(campaign.status, campaign.starts_at, campaign.ends_at, now),
             )
         )

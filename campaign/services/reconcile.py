@@ -22,6 +22,7 @@ from campaign.models import (
     TeamCounter,
     TotalTally,
 )
+from campaign.services.corrections import voided_ids
 
 SPONSORED = (PledgeSource.ACTION, PledgeSource.MILESTONE, PledgeSource.MATCH)
 
@@ -67,7 +68,8 @@ def _rows(session: Session, statement, names: list[str]) -> dict[tuple, dict[str
 
 
 def reconcile(session: Session, campaign_id: int | None = None) -> list[Difference]:
-    """Every counter that does not equal its ledger sum (empty when all is well)."""
+    """Every counter that does not equal its ledger sum (empty when all is well). Voided actions
+    (services/corrections.py) count for nothing; their reversing pledges are summed like any."""
 
     def only(column):
         return column == campaign_id if campaign_id is not None else column.is_not(None)
@@ -92,7 +94,7 @@ def reconcile(session: Session, campaign_id: int | None = None) -> list[Differen
     derived = _rows(
         session,
         select(Action.campaign_id, func.count(), func.sum(Action.stamps))
-        .where(only(Action.campaign_id))
+        .where(only(Action.campaign_id), Action.id.not_in(voided_ids()))
         .group_by(Action.campaign_id),
         ["actions", "stamps"],
     )
@@ -147,7 +149,11 @@ def reconcile(session: Session, campaign_id: int | None = None) -> list[Differen
             _rows(
                 session,
                 select(Action.team_id, func.count())
-                .where(only(Action.campaign_id), Action.team_id.is_not(None))
+                .where(
+                    only(Action.campaign_id),
+                    Action.id.not_in(voided_ids()),
+                    Action.team_id.is_not(None),
+                )
                 .group_by(Action.team_id),
                 ["actions"],
             ),
@@ -191,7 +197,7 @@ def reconcile(session: Session, campaign_id: int | None = None) -> list[Differen
             _rows(
                 session,
                 select(Action.campaign_id, Action.user_id, func.count(), func.sum(Action.stamps))
-                .where(only(Action.campaign_id))
+                .where(only(Action.campaign_id), Action.id.not_in(voided_ids()))
                 .group_by(Action.campaign_id, Action.user_id),
                 ["actions", "stamps"],
             ),
@@ -251,6 +257,6 @@ def _capped_action_counts(only, *, daily: bool):
     return (
         select(*keys, func.count())
         .join(ActionType, ActionType.id == Action.action_type_id)
-        .where(only(Action.campaign_id), cap.is_not(None))
+        .where(only(Action.campaign_id), Action.id.not_in(voided_ids()), cap.is_not(None))
         .group_by(*keys)
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from campaign.models import (
     Action,
     Campaign,
+    Correction,
     DrawWinner,
     Participant,
     Partner,
@@ -30,6 +31,7 @@ from campaign.models import (
 )
 from campaign.rules.draw import draw, draw_seed
 from campaign.rules.money import allocate
+from campaign.services.corrections import voided_ids
 
 SOURCE_FIELDS = {
     PledgeSource.ACTION: "action_won",
@@ -100,7 +102,7 @@ def settle(session: Session, campaign: Campaign, now: datetime) -> Settlement:
     total = sum(by_source.values())
     action_count, stamps = session.execute(
         select(func.count(), func.coalesce(func.sum(Action.stamps), 0)).where(
-            Action.campaign_id == campaign.id
+            Action.campaign_id == campaign.id, Action.id.not_in(voided_ids())
         )
     ).one()
     participant_count = session.scalar(
@@ -147,7 +149,7 @@ def _settle_teams(session: Session, campaign: Campaign, settlement: Settlement) 
     actions = dict(
         session.execute(
             select(Action.team_id, func.count())
-            .where(Action.campaign_id == campaign.id)
+            .where(Action.campaign_id == campaign.id, Action.id.not_in(voided_ids()))
             .group_by(Action.team_id)
         ).all()
     )
@@ -187,7 +189,7 @@ def _settle_days(session: Session, campaign: Campaign, settlement: Settlement) -
     days: dict = defaultdict(lambda: [0, 0])
     for day, count in session.execute(
         select(Action.kst_day, func.count())
-        .where(Action.campaign_id == campaign.id)
+        .where(Action.campaign_id == campaign.id, Action.id.not_in(voided_ids()))
         .group_by(Action.kst_day)
     ):
         days[day][0] = int(count)
@@ -206,8 +208,17 @@ def _settle_days(session: Session, campaign: Campaign, settlement: Settlement) -
 
 
 def draw_candidates(session: Session, campaign_id: int, team_id: int | None) -> list[int]:
-    """Everyone who counted at least one action (in the winning team, when there is one)."""
-    statement = select(Action.user_id).where(Action.campaign_id == campaign_id).distinct()
+    """Everyone who counted at least one action (in the winning team, when there is one),
+    leaving out actions voided before close: a correction after close reopens nothing, so the
+    draw re-run from the stored seed sees the candidates the close saw."""
+    before_close = select(Correction.action_id).where(
+        Correction.action_id.is_not(None), Correction.after_close.is_(False)
+    )
+    statement = (
+        select(Action.user_id)
+        .where(Action.campaign_id == campaign_id, Action.id.not_in(before_close))
+        .distinct()
+    )
     if team_id is not None:
         statement = statement.where(Action.team_id == team_id)
     return sorted(session.scalars(statement))

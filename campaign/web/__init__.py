@@ -20,12 +20,14 @@ from campaign.web import (
     images,
     main,
     notifications,
+    results,
 )
 from campaign.web.admin import audit as admin_audit
 from campaign.web.admin import campaign_setup as admin_campaign_setup
 from campaign.web.admin import campaigns as admin_campaigns
 from campaign.web.admin import integrations as admin_integrations
 from campaign.web.admin import moderation as admin_moderation
+from campaign.web.admin import operations as admin_operations
 from campaign.web.admin import partners as admin_partners
 from campaign.web.admin import review as admin_review
 from campaign.web.admin import users as admin_users
@@ -65,5 +67,7 @@ def register_web(app: Flask) -> None:
         notifications.bp,
         images.bp,
         charts.bp,
+        results.bp,
+        admin_operations.bp,
     ):
         app.register_blueprint(blueprint)

@@ -13,9 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from campaign.db import get_session
+from campaign.i18n import format_won
 from campaign.models import Notification
 from campaign.models.types import utcnow
-from campaign.services import notifications
+from campaign.services import corrections, notifications, results
 from campaign.services import proposals as proposal_service
 from campaign.web.redirects import safe_next
 
@@ -34,6 +35,17 @@ TEXTS = {
         "“%(title)s”, a proposal you endorsed, is approved. It starts on %(starts_on)s."
     ),
     proposal_service.NOTIFY_LIVE: _l("“%(title)s” is live now."),
+    results.NOTIFY_RESULT: _l(
+        "“%(title)s” has ended: together we raised %(total)s. See your part."
+    ),
+    results.NOTIFY_WON: _l("You won the prize draw of “%(title)s”! Tell us where to send it."),
+    results.NOTIFY_CANCELLED: _l("“%(title)s” was cancelled: %(reason)s"),
+    corrections.NOTIFY_ACTION_VOIDED: _l(
+        "An action of yours in “%(title)s” (%(action)s) no longer counts: %(reason)s"
+    ),
+    corrections.NOTIFY_GIFT_VOIDED: _l(
+        "Your gift of %(amount)s to “%(title)s” was voided and given back: %(reason)s"
+    ),
 }
 FALLBACK = _l("You have a new notification.")
 
@@ -68,6 +80,9 @@ def describe(notification: Notification) -> Shown:
     params = _Params(
         {k: v for k, v in (notification.params or {}).items() if isinstance(v, str | int)}
     )
+    for key, shown in (("total_won", "total"), ("amount_won", "amount")):
+        if isinstance(params.get(key), int):
+            params[shown] = format_won(params[key])
     if isinstance(params.get("starts_on"), str):
         params["starts_on"] = params["starts_on"].replace("-", ".")
     template = TEXTS.get(notification.kind)

@@ -286,7 +286,14 @@ def test_progress_equals_the_counters(app: Flask, client: FlaskClient) -> None:
     ]
     assert [t["percent"] for t in body["teams"]] == [66.66, 33.33]
     assert body["milestones"] == [
-        {"threshold": 50_000, "amount_won": 10_000_000, "label": "1단계", "reached": False}
+        {
+            "threshold": 50_000,
+            "amount_won": 10_000_000,
+            "label": "1단계",
+            "reached": False,
+            "declared_won": 10_000_000,
+            "paid_won": None,
+        }
     ]
     assert body["next_milestone"]["threshold"] == 50_000
     assert body["marginal_won"] == {"vote": 0}
@@ -303,7 +310,13 @@ def test_progress_of_a_stamp_campaign_gives_units_as_a_decimal(
         body = {"action": "report-paper", "evidence": f"BILL-{n}"}
         assert post_action(client, slug, headers, body).status_code == 201
     progress = client.get(f"/api/v1/campaigns/{slug}/progress").json
-    assert progress["stamps"] == 13 and progress["units"] == "0.3"
+    assert progress["stamps"] == 13 and progress["units_counted"] == "0.3"
+    # No tree is complete yet, so none is paid for: "units" are the units the purse paid for.
+    assert (progress["units"], progress["units_funded"], progress["units_unfunded"]) == (
+        "0.0",
+        0,
+        0,
+    )
     assert progress["marginal_won"] == {"report-paper": 125}
     assert progress["percent"] == 0.0
 

@@ -305,6 +305,40 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/admin/campaigns/<slug>/extend"): Case(
         "/admin/campaigns/open/extend", (302, 403, 403, 403, 422, 302), {}
     ),
+    # -- corrections, results, sponsors (ops) ---------------------------------------------------
+    ("GET", "/admin/campaigns/<slug>/corrections"): Case(
+        "/admin/campaigns/open/corrections", (302, 403, 403, 403, 200, 302)
+    ),
+    ("POST", "/admin/campaigns/<slug>/void"): Case(
+        "/admin/campaigns/open/void", (302, 403, 403, 403, 422, 302), {}
+    ),
+    # Not closed yet: no winners to export.
+    ("GET", "/admin/campaigns/<slug>/winners.csv"): Case(
+        "/admin/campaigns/open/winners.csv", (302, 403, 403, 403, 404, 302)
+    ),
+    ("POST", "/admin/campaigns/<slug>/sponsors"): Case(
+        "/admin/campaigns/open/sponsors", (302, 403, 403, 403, 302, 302), {}
+    ),
+    ("GET", "/admin/campaigns/<slug>/sponsor-statement"): Case(
+        "/admin/campaigns/open/sponsor-statement", (302, 403, 403, 403, 200, 302)
+    ),
+    ("GET", "/admin/campaigns/<slug>/sponsor-statement.csv"): Case(
+        "/admin/campaigns/open/sponsor-statement.csv", (302, 403, 403, 403, 200, 302)
+    ),
+    ("GET", "/admin/sponsors"): Case("/admin/sponsors", (302, 403, 403, 403, 200, 302)),
+    ("GET", "/admin/sponsors/new"): Case("/admin/sponsors/new", (302, 403, 403, 403, 200, 302)),
+    ("POST", "/admin/sponsors/new"): Case(
+        "/admin/sponsors/new", (302, 403, 403, 403, 422, 302), {}
+    ),
+    ("GET", "/admin/sponsors/<int(max=9223372036854775807):sponsor_id>"): Case(
+        "/admin/sponsors/999999", (302, 403, 403, 403, 404, 302)
+    ),
+    ("POST", "/admin/sponsors/<int(max=9223372036854775807):sponsor_id>"): Case(
+        "/admin/sponsors/999999", (302, 403, 403, 403, 404, 302), {}
+    ),
+    # Only a drawn winner of a closed campaign has a prize page.
+    ("GET", "/c/<slug>/prize"): Case("/c/open/prize", (302, 404, 404, 404, 404, 302)),
+    ("POST", "/c/<slug>/prize"): Case("/c/open/prize", (302, 404, 404, 404, 404, 302), {}),
     ("GET", "/admin/integrations"): Case("/admin/integrations", (302, 403, 403, 403, 200, 302)),
     ("GET", "/admin/integrations/<int:integration_id>"): Case(
         "/admin/integrations/{integration}", (302, 403, 403, 403, 200, 302)

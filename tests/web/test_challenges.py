@@ -581,12 +581,13 @@ def test_my_page_lists_my_challenges_and_impact(app: Flask, client: FlaskClient)
     assert "그린 챌린지" in page and "응원 챌린지" in page and "안 한 챌린지" not in page
     green_card = page.split("그린 챌린지</a></h3>")[1].split("</article>")[0]
     assert "<dd>13</dd>" in green_card  # 1 + 4×3 stamps
-    assert "<dd>0.3그루</dd>" in green_card  # 13/40 of a tree, rounded down
+    # 13/40 of a tree is started, not planted: the purse has paid for no tree yet.
+    assert "<dd>0.0그루</dd>" in green_card
     cheer_card = page.split("응원 챌린지</a></h3>")[1].split("</article>")[0]
     assert "<dd>100원</dd>" in cheer_card
     assert "BILL-77" in page  # the latest actions
     english(client)
-    assert "<dd>0.3 trees</dd>" in text(client.get("/me"))
+    assert "<dd>0.0 trees</dd>" in text(client.get("/me"))
 
 
 def test_the_forms_carry_what_csrf_protection_needs(make_app: Callable[..., Flask]) -> None:

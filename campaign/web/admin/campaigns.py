@@ -10,8 +10,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
-from campaign.db import discard_changes, get_session
+from campaign.db import after_commit, discard_changes, get_session
 from campaign.errors import DomainError
+from campaign.http import result_mail
 from campaign.http.downloads import attachment
 from campaign.http.error_messages import message_for
 from campaign.models import (
@@ -176,6 +177,9 @@ def change(slug: str, transition: str) -> BaseResponse:
         discard_changes()  # nothing the refused request wrote stays
         flash(message_for(exc), "error")
         return redirect(url_for("admin_campaigns.campaign", slug=slug))
+    if changed and step == Transition.CLOSE:
+        campaign_id = campaign.id
+        after_commit(lambda: result_mail.send_results(campaign_id))
     flash(
         str(DONE[step]) if changed else _("Nothing to do: it was already done."),
         "success" if changed else "info",
@@ -191,13 +195,16 @@ def cancel(slug: str) -> str | BaseResponse:
     if form.validate_on_submit():
         session = get_session()
         try:
-            lifecycle.cancel(
+            changed = lifecycle.cancel(
                 session, campaign, actor=current_user, reason=form.reason.data or "", now=utcnow()
             )
         except DomainError as exc:
             discard_changes()  # nothing the refused request wrote stays
             form.reason.errors.append(message_for(exc))
         else:
+            if changed:
+                campaign_id, reason = campaign.id, " ".join((form.reason.data or "").split())
+                after_commit(lambda: result_mail.send_cancelled(campaign_id, reason))
             flash(_("The campaign is cancelled."), "success")
             return redirect(url_for("admin_campaigns.campaign", slug=slug))
     return _page(campaign, cancel_form=form, status=422)
