@@ -16,6 +16,7 @@ from campaign.db import database
 from campaign.demo import DEMO_PASSWORD, seed_demo
 from campaign.errors import DomainError
 from campaign.exports import FORMATS
+from campaign.http.receipt_keys import receipt_cipher
 from campaign.models.types import utcnow
 from campaign.services import lifecycle, onboarding
 from campaign.services.campaigns import campaign_at
@@ -121,6 +122,7 @@ def export_command(slug: str, partner_id: int | None, format_name: str, out: str
                 actor=None,
                 actor_label="cli",
                 now=utcnow(),
+                cipher=receipt_cipher(),
             )
             record = exported.record
             Path(out).write_bytes(exported.data)

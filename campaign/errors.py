@@ -118,6 +118,28 @@ class Reason(enum.StrEnum):
     BAD_DETAILS = "bad_details", _("The proposal's rules could not be read; enter them again.")
     BELOW_SPENT = "below_spent", _("The sponsor cap cannot be less than what has been paid.")
     EXTEND_LATER = "extend_later", _("The new end must come after the current end.")
+    ID_NUMBER_FORMAT = (
+        "id_number_format",
+        _("Enter the number as on the card: 13 digits for a person, 10 for a company."),
+    )
+    ID_NUMBER_CHECKSUM = (
+        "id_number_checksum",
+        _("This number does not add up (its last digit). Check it for a typo."),
+    )
+    CONSENT_REQUIRED = (
+        "consent_required",
+        _("Tick the box to agree that the charity may have this detail, or leave it empty."),
+    )
+    RECEIPT_ISSUED = (
+        "receipt_issued",
+        _("The charity has issued this receipt already; ask the charity to change it."),
+    )
+    EMAIL_SAME = "email_same", _("This is already your address.")
+    CONFIRM_REQUIRED = "confirm_required", _("Tick the box to confirm.")
+    ACCOUNT_DELETED = (
+        "account_deleted",
+        _("Its owner deleted this account; it cannot be used again."),
+    )
 
 
 UNKNOWN_REASON = _("This value is not valid.")
@@ -329,4 +351,16 @@ class PasswordResetLinkInvalid(DomainError):
     status = 400
     message = _(
         "This password reset link is expired, already used or not valid. Ask for a new one."
+    )
+
+
+class EmailChangeLinkInvalid(DomainError):
+    """A link to confirm a new e-mail address that is forged, expired, already used, or whose
+    address has been taken by another account since."""
+
+    code = "email_change_link_invalid"
+    status = 400
+    message = _(
+        "This link is expired, already used or not valid. Ask for the change again from your "
+        "account page."
     )
