@@ -41,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -537,6 +538,7 @@ def bench_database(
     env = {
         "DATABASE_URL": url,
         "SECRET_KEY": secrets.token_hex(32),
+        "RECEIPT_KEY": Fernet.generate_key().decode(),
         "CAMPAIGN_ENV": "production",
         "SESSION_COOKIE_SECURE": "0",
         "RATELIMIT_ENABLED": "0",

@@ -21,6 +21,7 @@ from campaign.errors import DomainError, Forbidden, Invalid
 from campaign.exports import FORMATS
 from campaign.http import result_mail
 from campaign.http.error_messages import message_for
+from campaign.http.receipt_keys import receipt_cipher
 from campaign.models import User
 from campaign.models.types import utcnow
 from campaign.rules.campaign_spec import spec_from_json
@@ -141,6 +142,7 @@ def export_command(slug: str, partner_id: int | None, format_name: str, out: str
                 actor=None,
                 actor_label="cli",
                 now=utcnow(),
+                cipher=receipt_cipher(),
             )
             record = exported.record
             Path(out).write_bytes(exported.data)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign import mail, storage
+from campaign.services.receipt_cipher import development_key, parse_keys
 
 DEV_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 
@@ -53,6 +54,30 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key
 
 
+def _receipt_key(value: str, secret_key: str, production: bool) -> str:
+    """RECEIPT_KEY as given (checked), or outside production a key derived from SECRET_KEY.
+
+    Production refuses to start without it: a key derived from another secret would make a
+    leaked SECRET_KEY open every stored resident number too.
+    """
+    if not value:
+        if production:
+            raise ConfigError(
+                "CAMPAIGN_ENV=production needs RECEIPT_KEY, the key that encrypts resident "
+                "numbers on receipt requests (python -c 'from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())')."
+            )
+        return development_key(secret_key)
+    try:
+        parse_keys(value)
+    except ValueError:
+        raise ConfigError(
+            "RECEIPT_KEY must be one or more Fernet keys (32 bytes, URL-safe base64), "
+            "separated by commas; the first encrypts."
+        ) from None
+    return value
+
+
 def load_settings(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the app config from environment variables.
 
@@ -70,6 +95,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         )
     if not secret:
         secret = _dev_secret_key(instance_path)
+    receipt_key = _receipt_key(env.get("RECEIPT_KEY", ""), secret, production)
 
     default_db = f"sqlite:///{instance_path / 'campaign.db'}"
     return {
@@ -120,6 +146,8 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "RESET_REQUEST_LIMIT": env.get("RESET_REQUEST_LIMIT", "3 per hour"),
         # The site's address for links in mail sent outside a request (the scheduler's).
         "PUBLIC_URL": env.get("PUBLIC_URL", ""),
+        # Fernet key(s) sealing the numbers of receipt requests (services/receipt_cipher.py).
+        "RECEIPT_KEY": receipt_key,
         **mail.settings(env, instance_path),
         **storage.settings(env, instance_path),
     }

@@ -151,11 +151,26 @@ class Reason(enum.StrEnum):
     )
     SEASON_TAKEN = "season_taken", _("This campaign already has a next season.")
     UNKNOWN_CAMPAIGN = "unknown_campaign", _("There is no campaign at this address.")
-    CONSENT_REQUIRED = (
-        "consent_required",
-        _("Tick the box to agree that we use these details to send your prize."),
-    )
+    CONSENT_REQUIRED = "consent_required", _("Tick the box to give your consent.")
     URL_FORMAT = "url_format", _("Enter an address starting with https://, http:// or /static/.")
+    ID_NUMBER_FORMAT = (
+        "id_number_format",
+        _("Enter the number as on the card: 13 digits for a person, 10 for a company."),
+    )
+    ID_NUMBER_CHECKSUM = (
+        "id_number_checksum",
+        _("This number does not add up (its last digit). Check it for a typo."),
+    )
+    RECEIPT_ISSUED = (
+        "receipt_issued",
+        _("The charity has issued this receipt already; ask the charity to change it."),
+    )
+    EMAIL_SAME = "email_same", _("This is already your address.")
+    CONFIRM_REQUIRED = "confirm_required", _("Tick the box to confirm.")
+    ACCOUNT_DELETED = (
+        "account_deleted",
+        _("Its owner deleted this account; it cannot be used again."),
+    )
 
 
 UNKNOWN_REASON = _("This value is not valid.")
@@ -379,4 +394,16 @@ class PasswordResetLinkInvalid(DomainError):
     status = 400
     message = _(
         "This password reset link is expired, already used or not valid. Ask for a new one."
+    )
+
+
+class EmailChangeLinkInvalid(DomainError):
+    """A link to confirm a new e-mail address that is forged, expired, already used, or whose
+    address has been taken by another account since."""
+
+    code = "email_change_link_invalid"
+    status = 400
+    message = _(
+        "This link is expired, already used or not valid. Ask for the change again from your "
+        "account page."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from campaign.config import ConfigError, load_settings
 from campaign.db import database
 from campaign.demo import DEMO_ACCOUNTS
 from campaign.models import Role, User
+from campaign.services.receipt_cipher import development_key
 from tests.factories import make_user
 
 
@@ -28,9 +30,23 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
         load_settings(tmp_path, {"CAMPAIGN_ENV": "production"})
     with pytest.raises(ConfigError):
         load_settings(tmp_path, {"CAMPAIGN_ENV": "production", "SECRET_KEY": "changeme"})
-    settings = load_settings(tmp_path, {"CAMPAIGN_ENV": "production", "SECRET_KEY": "k" * 40})
+    with pytest.raises(ConfigError, match="RECEIPT_KEY"):
+        load_settings(tmp_path, {"CAMPAIGN_ENV": "production", "SECRET_KEY": "k" * 40})
+    production = {"CAMPAIGN_ENV": "production", "SECRET_KEY": "k" * 40}
+    with pytest.raises(ConfigError, match="RECEIPT_KEY"):
+        load_settings(tmp_path, {**production, "RECEIPT_KEY": "not-a-fernet-key"})
+    key = Fernet.generate_key().decode()
+    settings = load_settings(tmp_path, {**production, "RECEIPT_KEY": f"{key}, {key}"})
+    assert settings["RECEIPT_KEY"] == f"{key}, {key}"
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_development_derives_the_receipt_key_from_the_secret_key(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, {"SECRET_KEY": "dev-secret"})
+    assert settings["RECEIPT_KEY"] == development_key("dev-secret")
+    assert development_key("dev-secret") != development_key("other-secret")
+    Fernet(settings["RECEIPT_KEY"])  # a usable key
 
 
 def test_development_keeps_a_generated_key_across_restarts(tmp_path: Path) -> None:

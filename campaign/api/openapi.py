@@ -73,8 +73,9 @@ SECURITY_SCHEMES: dict[str, Schema] = {
         "type": "http",
         "scheme": "bearer",
         "description": (
-            "A partner charity's read-only token, issued by an admin; it reads only that "
-            "partner's own totals. Send `Authorization: Bearer <token>`."
+            "A partner charity's token, issued by an admin; it reads only that partner's own "
+            "totals and reports the status of the receipts it issues. "
+            "Send `Authorization: Bearer <token>`."
         ),
     },
     "webhookSignature": {

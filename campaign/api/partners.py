@@ -1,4 +1,5 @@
-"""The partner API: a charity's read-only token fetches its own settlements and exports."""
+"""The partner API: a charity's token fetches its own settlements and exports, and reports
+how the donation receipts it issues stand (the one thing it writes)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,19 @@ from typing import Any
 
 from flask import Blueprint, abort, g, jsonify, request
 
-from campaign.api.common import partner_required
-from campaign.api.openapi import NEEDS_TOKEN, PARTNER, Body, operation, query
+from campaign.api.common import json_object, partner_required
+from campaign.api.openapi import JSON_BODY, NEEDS_TOKEN, PARTNER, Body, operation, query
 from campaign.api.schemas import ref
 from campaign.db import get_session
 from campaign.errors import Invalid
 from campaign.exports import FORMATS
 from campaign.http.downloads import attachment
+from campaign.http.receipt_keys import receipt_cipher
 from campaign.models import Campaign
 from campaign.models.types import utcnow
 from campaign.rules.calendar import kst_day, last_day
 from campaign.services.exports import export_settlement, partner_settlements
+from campaign.services.receipts import set_status
 
 bp = Blueprint("api_partners", __name__, url_prefix="/api/v1/partner")
 
@@ -111,5 +114,34 @@ def export(slug: str) -> Any:
         actor=None,
         actor_label=f"partner:{g.partner.id}",
         now=utcnow(),
+        cipher=receipt_cipher(),
     )
     return attachment(exported)
+
+
+@bp.post("/receipts/<int(max=9223372036854775807):receipt_id>/status")
+@operation(
+    "Report a receipt's status",
+    tag="partners",
+    description=(
+        "A charity that issues this campaign's donation receipts (기부금영수증) says how one "
+        "stands: `sent` (it has the details; its export marks this too) or `issued`. A receipt "
+        "only moves forward; the same status again changes nothing. `receipt_id` is the "
+        "`receipt_id` column of the settlement export's `receipt_donors` sheet."
+    ),
+    security=PARTNER,
+    request=ref("ReceiptStatusRequest"),
+    responses={200: ("The receipt's status now.", ref("ReceiptStatus"))},
+    errors=(*JSON_BODY, *NEEDS_TOKEN, "not_found", "illegal_transition"),
+)
+@partner_required
+def receipt_status(receipt_id: int) -> Any:
+    body = json_object()
+    receipt = set_status(get_session(), g.partner, receipt_id, body.get("status"), utcnow())
+    return jsonify(
+        receipt_id=receipt.id,
+        status=receipt.status.value,
+        status_changed_at=receipt.status_changed_at.isoformat()
+        if receipt.status_changed_at
+        else None,
+    )

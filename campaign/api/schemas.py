@@ -427,6 +427,26 @@ COMPONENTS: dict[str, Schema] = {
             "ledger_sha256": {"type": "string"},
         },
     },
+    "ReceiptStatusRequest": {
+        "type": "object",
+        "required": ["status"],
+        "properties": {
+            "status": {
+                "type": "string",
+                "enum": ["sent", "issued"],
+                "description": "`requested` → `sent` → `issued`; never backwards.",
+            }
+        },
+    },
+    "ReceiptStatus": {
+        "type": "object",
+        "required": ["receipt_id", "status", "status_changed_at"],
+        "properties": {
+            "receipt_id": {"type": "integer"},
+            "status": {"type": "string", "enum": ["requested", "sent", "issued"]},
+            "status_changed_at": {"oneOf": [TIMESTAMP, {"type": "null"}]},
+        },
+    },
     "SettlementList": {
         "type": "object",
         "required": ["settlements"],

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from campaign import mail
 from campaign.models import User
-from campaign.services import password_reset
+from campaign.services import email_change, password_reset
 from campaign.services.verification import LINK_MAX_AGE, verification_token
 
 
@@ -52,3 +52,26 @@ def send_password_reset(user: User) -> bool:
 def _send(user: User, subject: str, body: str) -> bool:
     config = current_app.config
     return mail.send(config, mail.compose(config, to=user.email, subject=subject, body=body))
+
+
+def send_email_change(user: User, new_email: str) -> bool:
+    """The link, mailed to ``new_email``, that moves ``user``'s account to it."""
+    token = email_change.change_token(current_app.config["SECRET_KEY"], user, new_email)
+    link = url_for("account_control.confirm_email", token=token, _external=True)
+    body = render_template(
+        "mail/email_change.html",
+        user=user,
+        link=link,
+        hours=int(email_change.LINK_MAX_AGE.total_seconds() // 3600),
+    )
+    config = current_app.config
+    subject = _("Confirm your new email address for aesseuji")
+    return mail.send(config, mail.compose(config, to=new_email, subject=subject, body=body))
+
+
+def send_email_changed(user: User, old_email: str) -> bool:
+    """Tell the old address that the account now uses another one."""
+    body = render_template("mail/email_changed.html", user=user)
+    config = current_app.config
+    subject = _("Your aesseuji account has a new email address")
+    return mail.send(config, mail.compose(config, to=old_email, subject=subject, body=body))

@@ -26,6 +26,9 @@ class User(Base):
     # When the owner proved the mailbox (the link we mailed); None until then. Crew status from
     # the address's domain and pending partner credit wait for it.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the owner deleted the account (services/account_deletion.py): the row stays,
+    # pseudonymised, so the ledger rows pointing at it keep their ₩.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # The log-in session's token, set by the log-in code for Flask-Login; not a column.
     login_token = None

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.db import Base
 from campaign.models.types import PledgeSource, UTCDateTime, str_enum, utcnow
+from campaign.rules.receipts import DonorKind, ReceiptStatus
 
 
 class Participant(Base):
@@ -179,7 +180,10 @@ class TotalTally(Base):
 class ReceiptRequest(Base):
     """A donor's request for a donation receipt (기부금영수증) and the fields they agreed to share.
 
-    Only people with a row here ever appear by name in a partner export.
+    Only people with a row here ever appear by name in a partner export. A detail is stored
+    only when its owner ticked the box for it (``consented_at`` is when). The 주민등록번호 /
+    사업자등록번호 is kept sealed (services/receipt_cipher.py) beside its masked form; only the
+    export of a charity that issues receipts opens it.
     """
 
     __tablename__ = "receipt_requests"
@@ -192,3 +196,13 @@ class ReceiptRequest(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    donor_kind: Mapped[DonorKind] = mapped_column(
+        str_enum(DonorKind, "receipt_donor_kind"), default=DonorKind.PERSON
+    )
+    id_number_sealed: Mapped[str | None] = mapped_column(String(400))  # Fernet token
+    id_number_masked: Mapped[str | None] = mapped_column(String(20))  # 900101-1******
+    address: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[ReceiptStatus] = mapped_column(
+        str_enum(ReceiptStatus, "receipt_status"), default=ReceiptStatus.REQUESTED
+    )
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

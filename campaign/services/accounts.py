@@ -238,6 +238,8 @@ def set_active(session: Session, actor: User, user: User, active: bool, now: dat
     ones back. Admins cannot deactivate themselves."""
     if user.id == actor.id and not active:
         raise Invalid("active", "own_account")
+    if user.deleted_at is not None and active:
+        raise Invalid("active", "account_deleted")
     if user.active == active:
         return
     audit.record(

@@ -10,9 +10,9 @@ settlement (the whole) or the partner's allocation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaign.errors import Invalid, NotFound, NotSettled
@@ -37,10 +37,14 @@ from campaign.services.corrections import correction_total, corrections_of
 from campaign.services.impact import campaign_impact
 from campaign.services.paging import Page, page_of, search
 from campaign.services.progress import decimal_units
+from campaign.rules.receipts import formatted
+from campaign.services.receipt_cipher import ReceiptCipher
+from campaign.services.receipts import issuing_partner, mark_sent
 from campaign.services.settlement import settlement_for
 from campaign.services.sponsors import owed_at_settlement
 
 ALLOCATIONS = "allocations"
+RECEIPT_DONORS = "receipt_donors"
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,14 @@ class ExportFile:
 
 
 def build_document(
-    session: Session, campaign: Campaign, settlement: Settlement, partner: Partner | None
+    session: Session,
+    campaign: Campaign,
+    settlement: Settlement,
+    partner: Partner | None,
+    cipher: ReceiptCipher | None = None,
 ) -> ExportDocument:
-    """The settlement as sheets: for one partner, or the whole (every partner) when None."""
+    """The settlement as sheets: for one partner, or the whole (every partner) when None.
+    ``cipher`` opens the receipt numbers, for a receipt-issuing partner's export only."""
     allocations = session.execute(
         select(Partner, SettlementAllocation)
         .join(SettlementAllocation, SettlementAllocation.partner_id == Partner.id)
@@ -136,7 +145,7 @@ def build_document(
                 ),
             )
         )
-    sheets.append(_receipt_donors(session, campaign, partner))
+    sheets.append(_receipt_donors(session, campaign, partner, cipher))
     sheets.append(_correction_note(session, campaign))
     owed = owed_at_settlement(session, campaign, settlement)
     if partner is not None:
@@ -206,48 +215,85 @@ def _correction_note(session: Session, campaign: Campaign) -> Sheet:
     )
 
 
-def _receipt_donors(session: Session, campaign: Campaign, partner: Partner | None) -> Sheet:
-    """Donors who asked for a receipt: their own gifts (net of cancellations), and for a
-    partner's export the part of each gift that partner receives (split by shares)."""
-    given = dict(
-        session.execute(
-            select(Pledge.user_id, func.sum(Pledge.amount_won))
-            .where(Pledge.campaign_id == campaign.id, Pledge.source == PledgeSource.CREW)
-            .group_by(Pledge.user_id)
-        ).all()
-    )
+def _receipt_donors(
+    session: Session,
+    campaign: Campaign,
+    partner: Partner | None,
+    cipher: ReceiptCipher | None,
+) -> Sheet:
+    """Donors who asked for a receipt: their own gifts (net of cancellations) per KST year (the
+    year-end 연말정산 counts a calendar year), and for a partner's export the part of each
+    that partner receives (split by shares). The 주민등록번호 / 사업자등록번호 is opened only
+    for the export of a partner that issues this campaign's receipts (given ``cipher``);
+    every other export shows its mask."""
+    given: dict[int, dict[int, tuple[int, int, date, date]]] = {}
+    for user_id, day, amount in session.execute(
+        select(Pledge.user_id, Pledge.kst_day, Pledge.amount_won)
+        .where(Pledge.campaign_id == campaign.id, Pledge.source == PledgeSource.CREW)
+        .order_by(Pledge.id)
+    ):
+        years = given.setdefault(user_id, {})
+        total, gifts, first, last = years.get(day.year, (0, 0, day, day))
+        gifts += 1 if amount > 0 else -1  # a reversal takes its gift back
+        years[day.year] = (total + amount, gifts, min(first, day), max(last, day))
     beneficiaries = sorted(campaign.beneficiaries, key=lambda b: b.id)
     index = next(
         (i for i, b in enumerate(beneficiaries) if partner and b.partner_id == partner.id), None
     )
+    opens = partner is not None and cipher is not None and issuing_partner(campaign, partner)
     rows = []
     for request in session.scalars(
         select(ReceiptRequest)
         .where(ReceiptRequest.campaign_id == campaign.id)
         .order_by(ReceiptRequest.id)
     ):
-        amount = int(given.get(request.user_id) or 0)
-        if amount <= 0:
-            continue
-        if index is not None:
-            amount = allocate(amount, [b.share for b in beneficiaries])[index]
-        rows.append(
-            (
-                request.legal_name,
-                request.email or "",
-                request.phone or "",
-                request.consented_at,
-                amount,
+        if request.id_number_sealed is None:
+            number = ""
+        elif opens and cipher is not None:
+            number = formatted(request.donor_kind, cipher.decrypt(request.id_number_sealed))
+        else:
+            number = request.id_number_masked or ""
+        for year, (total, gifts, first, last) in sorted(given.get(request.user_id, {}).items()):
+            amount = total
+            if amount <= 0:
+                continue
+            if index is not None:
+                amount = allocate(amount, [b.share for b in beneficiaries])[index]
+            rows.append(
+                (
+                    request.legal_name,
+                    request.email or "",
+                    request.phone or "",
+                    request.consented_at,
+                    amount,
+                    request.id,
+                    request.status.value,
+                    request.donor_kind.value,
+                    number,
+                    request.address or "",
+                    year,
+                    max(gifts, 1),
+                    first,
+                    last,
+                )
             )
-        )
     return Sheet(
-        "receipt_donors",
+        RECEIPT_DONORS,
         (
             Column("legal_name"),
             Column("email"),
             Column("phone"),
             Column("consented_at", "datetime"),
             Column("donated_won", "won"),
+            Column("receipt_id", "int"),
+            Column("status"),
+            Column("donor_kind"),  # person: 주민등록번호, company: 사업자등록번호
+            Column("id_number"),
+            Column("address"),
+            Column("donation_year", "int"),
+            Column("gift_count", "int"),
+            Column("first_gift_on", "date"),
+            Column("last_gift_on", "date"),
         ),
         tuple(rows),
     )
@@ -262,9 +308,14 @@ def export_settlement(
     actor: User | None,
     actor_label: str,
     now: datetime,
+    cipher: ReceiptCipher | None = None,
 ) -> ExportFile:
     """Write the settlement export and record it. Raises NotSettled before close, NotFound for a
-    partner that does not receive from this campaign, Invalid for an unknown format."""
+    partner that does not receive from this campaign, Invalid for an unknown format.
+
+    The export of a partner that issues this campaign's receipts, given ``cipher``, carries the
+    donors' numbers in full (what the 연말정산 간소화 upload needs) and marks the receipt
+    requests it carries "sent"; every other export shows the numbers masked."""
     export_format = FORMATS.get(format_name)
     if export_format is None:
         raise Invalid("format", "choice")
@@ -276,7 +327,10 @@ def export_settlement(
         partner = session.get(Partner, partner_id)
         if partner is None:
             raise NotFound()
-    document = build_document(session, campaign, settlement, partner)
+    document = build_document(session, campaign, settlement, partner, cipher)
+    if partner is not None and cipher is not None and issuing_partner(campaign, partner):
+        index, _column = document.sheet(RECEIPT_DONORS).column("receipt_id")
+        mark_sent(session, (row[index] for row in document.sheet(RECEIPT_DONORS).rows), now)
     data = export_format.write(document)
     record = ExportRecord(
         settlement_id=settlement.id,

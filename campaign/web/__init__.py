@@ -11,6 +11,7 @@ from campaign.http import errors
 from campaign.models import User
 from campaign.services.accounts import user_for_login_token
 from campaign.web import (
+    account_control,
     auth,
     challenges,
     charts,
@@ -52,6 +53,7 @@ def register_web(app: Flask) -> None:
     for blueprint in (
         main.bp,
         auth.bp,
+        account_control.bp,
         admin_users.bp,
         admin_partners.bp,
         admin_audit.bp,

@@ -26,6 +26,7 @@ from campaign.errors import (
 )
 from campaign.extensions import limiter
 from campaign.http.error_messages import message_for
+from campaign.http.receipt_keys import receipt_cipher
 from campaign.i18n import format_won
 from campaign.models import Campaign, CampaignKind, Pledge, User
 from campaign.models.types import utcnow
@@ -41,6 +42,8 @@ bp = Blueprint("fundraiser", __name__)
 GIFT_LIMIT = "30 per minute"
 # What a giver can fix by trying again; anything else is an error page with its status.
 RETRYABLE = (Invalid, CampaignClosed, CampaignNotOpen, IdempotencyKeyReused)
+# The receipt form's length limits (ReceiptForm), to name the field that broke one.
+RECEIPT_LIMITS = {"legal_name": 60, "phone": 40, "id_number": 20, "address": 200}
 
 
 def _giver_key() -> str:
@@ -167,7 +170,12 @@ def ask_for_receipt(slug: str) -> Response:
     session = get_session()
     campaign = _fundraiser(session, slug)
     if request.form.get("withdraw"):
-        if receipts.withdraw_receipt(session, signed_in(), campaign):
+        try:
+            withdrawn = receipts.withdraw_receipt(session, signed_in(), campaign)
+        except Invalid as exc:
+            flash(message_for(exc), "error")
+            return redirect(_back(campaign))
+        if withdrawn:
             flash(
                 _("Your receipt request is withdrawn; the charity will not get your details."),
                 "success",
@@ -176,7 +184,8 @@ def ask_for_receipt(slug: str) -> Response:
     form = ReceiptForm()
     try:
         if not form.validate_on_submit():
-            raise Invalid("legal_name", "too_long", max=60)
+            field = next((f for f in form.errors if f in RECEIPT_LIMITS), "legal_name")
+            raise Invalid(field, "too_long", max=RECEIPT_LIMITS[field])
         receipts.request_receipt(
             session,
             signed_in(),
@@ -185,6 +194,12 @@ def ask_for_receipt(slug: str) -> Response:
             share_email=bool(form.share_email.data),
             phone=form.phone.data,
             now=utcnow(),
+            donor_kind=form.donor_kind.data or "person",
+            id_number=form.id_number.data,
+            share_id_number=bool(form.share_id_number.data),
+            address=form.address.data,
+            share_address=bool(form.share_address.data),
+            cipher=receipt_cipher(),
         )
     except Invalid as exc:
         discard_changes()

@@ -202,6 +202,15 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/account/verification", (302, 302, 302, 302, 302, 302), {}
     ),
     ("GET", "/me"): Case("/me", (302, 200, 200, 200, 200, 302)),
+    # Account control: the signed-in person's own account only (an empty form: wrong password).
+    ("GET", "/account/email"): Case("/account/email", (302, 200, 200, 200, 200, 302)),
+    ("POST", "/account/email"): Case("/account/email", (302, 200, 200, 200, 200, 302), {}),
+    ("GET", "/account/email/<token>"): Case(
+        "/account/email/forged", (400, 400, 400, 400, 400, 400)
+    ),
+    ("GET", "/account/data"): Case("/account/data", (302, 200, 200, 200, 200, 302)),
+    ("GET", "/account/delete"): Case("/account/delete", (302, 200, 200, 200, 200, 302)),
+    ("POST", "/account/delete"): Case("/account/delete", (302, 200, 200, 200, 200, 302), {}),
     # -- taking part ------------------------------------------------------------------------
     ("POST", "/c/<slug>/join"): Case("/c/open/join", (302, 302, 302, 302, 302, 302), {}),
     ("POST", "/c/<slug>/actions"): Case("/c/open/actions", (302, 422, 422, 422, 422, 302), {}),
@@ -446,6 +455,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/v1/partner/settlements/<slug>/export"): Case(
         "/api/v1/partner/settlements/open/export", (401, 401, 401, 401, 401, 404)
+    ),
+    # Only a partner's token gets past 401; a receipt that is not the partner's is 404 (the
+    # issuing partner's 200 and another partner's 404 are in test_receipt_numbers.py).
+    ("POST", "/api/v1/partner/receipts/<int(max=9223372036854775807):receipt_id>/status"): Case(
+        "/api/v1/partner/receipts/999999/status", (401, 401, 401, 401, 401, 404), {}
     ),
 }
 

@@ -15,6 +15,7 @@ from campaign.errors import DomainError
 from campaign.http import result_mail
 from campaign.http.downloads import attachment
 from campaign.http.error_messages import message_for
+from campaign.http.receipt_keys import receipt_cipher
 from campaign.models import (
     Campaign,
     CampaignStatus,
@@ -268,6 +269,7 @@ def export(slug: str) -> BaseResponse:
             actor=current_user,
             actor_label="admin",
             now=utcnow(),
+            cipher=receipt_cipher(),
         )
     except DomainError as exc:
         discard_changes()  # nothing the refused request wrote stays
