@@ -123,7 +123,9 @@ def export_command(slug: str, partner_id: int | None, format_name: str, out: str
                 now=utcnow(),
             )
             record = exported.record
-            Path(out).write_bytes(exported.data)
+            with exported.file, Path(out).open("wb") as target:
+                for piece in exported.chunks():
+                    target.write(piece)
     except DomainError as exc:
         raise click.ClickException(f"{exc.code} {exc.params or ''}".strip()) from exc
     click.echo(

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import IO
 from dataclasses import dataclass
 
-from campaign.exports.csv_writer import write_csv
-from campaign.exports.json_writer import write_json
+from campaign.exports.csv_writer import write_csv, write_csv_to
+from campaign.exports.json_writer import write_json, write_json_to
 from campaign.exports.sheets import (
     Column,
     ColumnKind,
@@ -23,7 +24,7 @@ from campaign.exports.sheets import (
     row_count,
     total_won,
 )
-from campaign.exports.xlsx_writer import write_xlsx
+from campaign.exports.xlsx_writer import write_xlsx, write_xlsx_to
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,20 @@ class ExportFormat:
     extension: str
     media_type: str
     write: Callable[[ExportDocument], bytes]
+    # The same bytes written to a file as the document is read; returns the data rows written.
+    write_to: Callable[[ExportDocument, IO[bytes]], int]
 
 
 FORMATS: dict[str, ExportFormat] = {
-    "csv": ExportFormat("csv", "csv", "text/csv; charset=utf-8", write_csv),
+    "csv": ExportFormat("csv", "csv", "text/csv; charset=utf-8", write_csv, write_csv_to),
     "xlsx": ExportFormat(
         "xlsx",
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         write_xlsx,
+        write_xlsx_to,
     ),
-    "json": ExportFormat("json", "json", "application/json", write_json),
+    "json": ExportFormat("json", "json", "application/json", write_json, write_json_to),
 }
 
 
@@ -64,6 +68,9 @@ __all__ = [
     "row_count",
     "total_won",
     "write_csv",
+    "write_csv_to",
     "write_json",
+    "write_json_to",
     "write_xlsx",
+    "write_xlsx_to",
 ]

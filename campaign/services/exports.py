@@ -9,14 +9,19 @@ settlement (the whole) or the partner's allocation.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.errors import Invalid, NotFound, NotSettled
-from campaign.exports import FORMATS, Column, ExportDocument, Sheet, digest, row_count, total_won
+from campaign.exports import FORMATS, Column, ExportDocument, Sheet, total_won
 from campaign.models import (
     Campaign,
     ExportRecord,
@@ -36,14 +41,52 @@ from campaign.rules.money import allocate
 from campaign.services.settlement import settlement_for
 
 ALLOCATIONS = "allocations"
+# An export up to this size stays in memory; a larger one goes to a temporary file as written.
+IN_MEMORY_MAX = 8 * 1024 * 1024
+CHUNK = 256 * 1024  # how much of the file is read at a time to send it
+STREAM_ROWS = 2000  # rows fetched from the database at a time for a streamed sheet
 
 
 @dataclass(frozen=True)
 class ExportFile:
-    data: bytes
+    """A written export: ``file`` (at its start) holds ``size`` bytes; ``data`` reads it whole,
+    ``chunks()`` piece by piece (what a download sends). Close ``file`` when done."""
+
+    file: IO[bytes]
+    size: int
     filename: str
     media_type: str
     record: ExportRecord
+
+    @property
+    def data(self) -> bytes:
+        self.file.seek(0)
+        return self.file.read()
+
+    def chunks(self) -> Iterator[bytes]:
+        self.file.seek(0)
+        while piece := self.file.read(CHUNK):
+            yield piece
+
+
+class _Spool:
+    """Where an export is written: memory up to IN_MEMORY_MAX, then a temporary file; keeps the
+    SHA-256 and the size of what was written."""
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] = io.BytesIO()
+        self.on_disk = False
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        if not self.on_disk and self.size > IN_MEMORY_MAX:
+            spilled = tempfile.TemporaryFile()  # noqa: SIM115 (closed by ExportFile's owner)
+            spilled.write(self.file.getvalue())  # type: ignore[attr-defined]
+            self.file, self.on_disk = spilled, True
+        return self.file.write(data)
 
 
 def build_document(
@@ -135,38 +178,46 @@ def build_document(
 
 def _receipt_donors(session: Session, campaign: Campaign, partner: Partner | None) -> Sheet:
     """Donors who asked for a receipt: their own gifts (net of cancellations), and for a
-    partner's export the part of each gift that partner receives (split by shares)."""
-    given = dict(
-        session.execute(
-            select(Pledge.user_id, func.sum(Pledge.amount_won))
-            .where(Pledge.campaign_id == campaign.id, Pledge.source == PledgeSource.CREW)
-            .group_by(Pledge.user_id)
-        ).all()
+    partner's export the part of each gift that partner receives (split by shares).
+
+    Streamed: one statement (the gifts summed per donor by the database, joined to the receipt
+    requests), read STREAM_ROWS at a time as the writer asks, never the whole list in memory."""
+    given = (
+        select(Pledge.user_id.label("user_id"), func.sum(Pledge.amount_won).label("won"))
+        .where(
+            Pledge.campaign_id == campaign.id,
+            Pledge.source == PledgeSource.CREW,
+            Pledge.user_id.is_not(None),
+        )
+        .group_by(Pledge.user_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            ReceiptRequest.legal_name,
+            ReceiptRequest.email,
+            ReceiptRequest.phone,
+            ReceiptRequest.consented_at,
+            given.c.won,
+        )
+        .join(given, given.c.user_id == ReceiptRequest.user_id)
+        .where(ReceiptRequest.campaign_id == campaign.id, given.c.won > 0)
+        .order_by(ReceiptRequest.id)
+        .execution_options(yield_per=STREAM_ROWS)
     )
     beneficiaries = sorted(campaign.beneficiaries, key=lambda b: b.id)
+    shares = [b.share for b in beneficiaries]
     index = next(
         (i for i, b in enumerate(beneficiaries) if partner and b.partner_id == partner.id), None
     )
-    rows = []
-    for request in session.scalars(
-        select(ReceiptRequest)
-        .where(ReceiptRequest.campaign_id == campaign.id)
-        .order_by(ReceiptRequest.id)
-    ):
-        amount = int(given.get(request.user_id) or 0)
-        if amount <= 0:
-            continue
-        if index is not None:
-            amount = allocate(amount, [b.share for b in beneficiaries])[index]
-        rows.append(
-            (
-                request.legal_name,
-                request.email or "",
-                request.phone or "",
-                request.consented_at,
-                amount,
-            )
-        )
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for legal_name, email, phone, consented_at, won in session.execute(statement):
+            amount = int(won)
+            if index is not None:
+                amount = allocate(amount, shares)[index]
+            yield (legal_name, email or "", phone or "", consented_at, amount)
+
     return Sheet(
         "receipt_donors",
         (
@@ -176,7 +227,7 @@ def _receipt_donors(session: Session, campaign: Campaign, partner: Partner | Non
             Column("consented_at", "datetime"),
             Column("donated_won", "won"),
         ),
-        tuple(rows),
+        stream=rows,
     )
 
 
@@ -204,23 +255,29 @@ def export_settlement(
         if partner is None:
             raise NotFound()
     document = build_document(session, campaign, settlement, partner)
-    data = export_format.write(document)
+    out = _Spool()
+    try:
+        rows = export_format.write_to(document, out)  # type: ignore[arg-type]
+    except BaseException:
+        out.file.close()
+        raise
+    out.file.seek(0)
     record = ExportRecord(
         settlement_id=settlement.id,
         partner_id=partner.id if partner else None,
         actor_id=actor.id if actor else None,
         actor_label=actor.email if actor else actor_label,
         format=export_format.name,
-        row_count=row_count(document),
+        row_count=rows,
         total_won=total_won(document, ALLOCATIONS, "amount_won"),
-        sha256=digest(data),
+        sha256=out.sha256.hexdigest(),
         created_at=now,
     )
     session.add(record)
     session.flush()
     suffix = f"-partner{partner.id}" if partner else ""
     filename = f"{campaign.slug}-settlement{suffix}.{export_format.extension}"
-    return ExportFile(data, filename, export_format.media_type, record)
+    return ExportFile(out.file, out.size, filename, export_format.media_type, record)
 
 
 def export_history(session: Session, settlement: Settlement) -> list[ExportRecord]:
