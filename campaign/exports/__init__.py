@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import IO
 from dataclasses import dataclass
+from typing import IO
 
 from campaign.exports.csv_writer import write_csv, write_csv_to
 from campaign.exports.json_writer import write_json, write_json_to
