@@ -57,6 +57,17 @@ def check_cell(kind: str, value: Any) -> None:
         raise ValueError(f"{value!r} is not a valid {kind} cell")
 
 
+# check_cell as one quick test per kind, for the rows of a streamed sheet (a row that fails it
+# goes through check_cell for the message).
+_FITS: dict[str, Callable[[Any], bool]] = {
+    "text": lambda v: v is None or type(v) is str,
+    "won": lambda v: v is None or type(v) is int,
+    "int": lambda v: v is None or type(v) is int,
+    "date": lambda v: v is None or type(v) is date,
+    "datetime": lambda v: v is None or (type(v) is datetime and v.tzinfo is not None),
+}
+
+
 def kind_of(value: Any) -> ColumnKind:
     """The kind a summary value gets when none is given."""
     if isinstance(value, bool):
@@ -113,8 +124,14 @@ class Sheet:
         if self.stream is None:
             yield from self.rows
             return
+        fits = [_FITS[column.kind] for column in self.columns]
+        width = len(fits)
         for number, row in enumerate(self.stream(), start=1):
-            self._check(number, row)
+            if len(row) != width:
+                self._check(number, row)
+            for fit, value in zip(fits, row):  # noqa: B905 (the width was checked just above)
+                if not fit(value):
+                    self._check(number, row)
             yield tuple(row)
 
     def column(self, name: str) -> tuple[int, Column]:
