@@ -82,9 +82,12 @@ def build(url: str, rows: int) -> float:
         action_type = conn.execute(
             "SELECT id FROM action_types WHERE campaign_id = %(c)s", ids
         ).fetchone()
-        teams = [r[0] for r in conn.execute(
-            "SELECT id FROM teams WHERE campaign_id = %(c)s ORDER BY position", ids
-        )]
+        teams = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM teams WHERE campaign_id = %(c)s ORDER BY position", ids
+            )
+        ]
         ids |= {"t": action_type[0], "dog": teams[0], "cat": teams[1]}
         # The rows are consistent by construction: skip the foreign-key triggers while filling
         # (superuser only; the bench's PostgreSQL is its own).
@@ -282,7 +285,9 @@ def copy_seconds(url: str) -> float:
 def run(url: str) -> dict:
     """Build the ledger in ``url`` (a fresh database) and measure; the report's ``ledger``."""
     rows = LEDGER_ROWS
-    print(f"ledger: building {rows:,} actions / {2 * rows:,} pledges / {rows:,} receipts", flush=True)
+    print(
+        f"ledger: building {rows:,} actions / {2 * rows:,} pledges / {rows:,} receipts", flush=True
+    )
     built = build(url, rows)
     print(f"ledger: built in {built:.1f} s", flush=True)
     before = _in_child("reconcile", url)

@@ -213,9 +213,7 @@ def _receipt_donors(session: Session, campaign: Campaign, partner: Partner | Non
 
     def rows() -> Iterator[tuple[Any, ...]]:
         # Core rows on the session's connection: no ORM result machinery per line.
-        for legal_name, email, phone, consented_at, won in session.connection().execute(
-            statement
-        ):
+        for legal_name, email, phone, consented_at, won in session.connection().execute(statement):
             amount = int(won)
             if index is not None:
                 amount = allocate(amount, shares)[index]
