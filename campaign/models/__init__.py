@@ -20,6 +20,7 @@ from campaign.models.scheduler import SchedulerSweep
 from campaign.models.settlement import (
     DrawWinner,
     ExportRecord,
+    LedgerChunk,
     ProgressSnapshot,
     Settlement,
     SettlementAllocation,
@@ -52,6 +53,7 @@ __all__ = [
     "Evidence",
     "ExportRecord",
     "Integration",
+    "LedgerChunk",
     "LoginFailures",
     "LoginSession",
     "Milestone",
