@@ -38,6 +38,7 @@ from campaign.web import rule_text
 from campaign.web.access import signed_in
 from campaign.web.challenge_forms import ActionForm, JoinForm
 from campaign.web.fundraiser import fundraiser_panel_context
+from campaign.web.page_cache import anonymous_page_cache
 
 bp = Blueprint("challenges", __name__)
 
@@ -134,6 +135,7 @@ def _back(campaign: Campaign, anchor: str = "take-part") -> Response:
 
 
 @bp.get("/c/<slug>")
+@anonymous_page_cache
 def show(slug: str) -> tuple[str, int]:
     return _page(load_campaign(slug))
 
