@@ -93,6 +93,10 @@ def _page(
     evidence_for = dict([failed]) if failed else {}
     total_shares = sum(b.share for b in campaign.beneficiaries) or 1
     teams = {team.id: team for team in campaign.teams}
+    # A reader who is not signed in sees no form (the page offers to log in), so theirs carry
+    # no CSRF token: making one would start a session, and the page could not be shared
+    # (web/page_cache.py).
+    forms: dict = {} if current_user.is_authenticated else {"meta": {"csrf": False}}
     page = render_template(
         "challenges/show.html",
         campaign=campaign,
@@ -107,9 +111,12 @@ def _page(
             for b in campaign.beneficiaries
         ],
         team_by_code={team.code: team for team in campaign.teams},
-        join_form=JoinForm.for_campaign(campaign, formdata=None),
+        join_form=JoinForm.for_campaign(campaign, formdata=None, **forms),
         action_forms=[
-            (action, ActionForm.for_action(action.code, evidence_for.get(action.code, "")))
+            (
+                action,
+                ActionForm.for_action(action.code, evidence_for.get(action.code, ""), **forms),
+            )
             for action in campaign.action_types
         ],
         **fundraiser_panel_context(session, campaign, signed_in(), now),

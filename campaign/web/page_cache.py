@@ -3,8 +3,9 @@
 A crowd watching a challenge mostly reads it without signing in; every such reader of the same
 page in the same language sees the same bytes. Only a request with no session cookie and no
 remember cookie is served or stored here: it cannot be signed in and cannot carry a flash or a
-CSRF token, and an answer is stored only when rendering it left the session untouched (no
-Set-Cookie), so nothing personal is ever shared. Signed-in pages are rendered every time and
+CSRF token, and an answer is stored only when rendering it left the session empty (Flask-Login
+marks an empty session modified, which sends nothing) and set no cookie, so nothing personal is
+ever shared. Signed-in pages are rendered every time and
 keep ``Cache-Control: no-store`` (http/security.py).
 """
 
@@ -60,7 +61,7 @@ def anonymous_page_cache(view: Callable[..., Any]) -> Callable[..., Response]:
         response = make_response(view(*args, **kwargs))
         if (
             response.status_code != 200
-            or session.modified
+            or session  # rendering put something in the session: not the same for all
             or "Set-Cookie" in response.headers
             or response.direct_passthrough
         ):

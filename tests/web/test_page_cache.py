@@ -105,3 +105,13 @@ def test_without_the_setting_pages_are_rendered_each_time(make_app) -> None:
     assert page.status_code == 200
     assert "public" not in page.headers.get("Cache-Control", "")
     assert "anonymous_pages" not in app.extensions
+
+
+def test_with_csrf_on_the_anonymous_page_starts_no_session_and_is_shared(make_app) -> None:
+    app = make_app(PAGE_CACHE_SECONDS=3600, WTF_CSRF_ENABLED=True)
+    slug, _cheer = _live(app)
+    page = app.test_client().get(f"/c/{slug}")
+    assert page.status_code == 200
+    assert "Set-Cookie" not in page.headers  # no form of theirs, so no token, so no session
+    assert page.headers["Cache-Control"] == "public, max-age=3600"
+    assert list(app.extensions["anonymous_pages"]) == [(f"/c/{slug}", b"", "ko")]
