@@ -633,6 +633,10 @@ def markdown(report: dict) -> str:
             f"| {fmt(row['app_ms'], 2)} | {fmt(row['db_ms'], 2)} | {fmt(row['ratio'], 2)} "
             f"| {target} | {met} |"
         )
+    if "ledger" in report:
+        from bench import ledger
+
+        out += ["", ledger.markdown(report["ledger"]).rstrip()]
     out += ["", "Checks afterwards:", ""]
     for database, checks in report["checks"].items():
         out.append(
@@ -666,6 +670,9 @@ def main(argv: list[str]) -> None:
     )
     parser.add_argument("--only", action="append", help="only requests whose name has this")
     parser.add_argument("--tag", default="", help="added to the result file names")
+    parser.add_argument(
+        "--no-ledger", action="store_true", help="skip the million-line ledger (bench/ledger.py)"
+    )
     args = parser.parse_args(argv)
     ensure_wrk()
     started = datetime.now(UTC)
@@ -712,6 +719,10 @@ def main(argv: list[str]) -> None:
             )
             report["rows"] += [asdict(r) for r in rows]
             report["checks"]["sqlite"] = asdict(checks) | {"ok": checks.ok}
+    if base and "postgresql" in wanted and not args.only and not args.no_ledger:
+        from bench import ledger
+
+        report["ledger"] = ledger.measure(base)
     report["seconds_total"] = round((datetime.now(UTC) - started).total_seconds(), 1)
     RESULTS.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M") + (f"-{args.tag}" if args.tag else "")
@@ -722,5 +733,7 @@ def main(argv: list[str]) -> None:
         (RESULTS / f"{stem}.md").write_text(table)
     print()
     print(table)
-    if not all(c["ok"] for c in report["checks"].values()):
+    if not all(c["ok"] for c in report["checks"].values()) or not report.get("ledger", {}).get(
+        "reconcile_clean", True
+    ):
         sys.exit("the checks after the load failed: see the table")

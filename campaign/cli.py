@@ -145,7 +145,9 @@ def export_command(slug: str, partner_id: int | None, format_name: str, out: str
                 cipher=receipt_cipher(),
             )
             record = exported.record
-            Path(out).write_bytes(exported.data)
+            with exported.file, Path(out).open("wb") as target:
+                for piece in exported.chunks():
+                    target.write(piece)
     except DomainError as exc:
         raise click.ClickException(f"{exc.code} {exc.params or ''}".strip()) from exc
     click.echo(

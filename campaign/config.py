@@ -123,6 +123,9 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         "PROGRESS_CACHE_SECONDS": float(
             env.get("PROGRESS_CACHE_SECONDS", "1" if production else "0")
         ),
+        # Each process answers anonymous challenge and home pages (no session cookie) from
+        # memory for this long, with Cache-Control public for a shared cache; 0 renders each.
+        "PAGE_CACHE_SECONDS": float(env.get("PAGE_CACHE_SECONDS", "1" if production else "0")),
         # Per person (per integration and address for webhooks), in Flask-Limiter's notation.
         "ACTION_RATE_LIMIT": env.get("ACTION_RATE_LIMIT", "120 per minute"),
         "JOIN_RATE_LIMIT": env.get("JOIN_RATE_LIMIT", "30 per minute"),

@@ -39,6 +39,7 @@ from campaign.http import result_mail
 from campaign.models import Campaign, CampaignStatus
 from campaign.models.types import utcnow
 from campaign.services import lifecycle
+from campaign.services.ledger_digest import keep_up
 from campaign.services.milestones import unlock_reached
 from campaign.services.scheduler_sweeps import record_sweep_run
 from campaign.services.snapshots import take_snapshot
@@ -64,6 +65,7 @@ class SweepReport:
     closed: list[str] = field(default_factory=list)
     milestones: list[str] = field(default_factory=list)
     snapshots: list[str] = field(default_factory=list)
+    ledgers: list[str] = field(default_factory=list)
 
 
 def _campaign_ids(db: Database, *where: Any) -> list[int]:
@@ -110,6 +112,12 @@ def snapshot_progress(db: Database, now: datetime) -> list[str]:
     return _each(db, ids, lambda s, c: bool(take_snapshot(s, c, now)))
 
 
+def keep_ledger_digests(db: Database, now: datetime) -> list[str]:
+    """Hash the ledger slices that grew since the last sweep, so a close hashes only the rest."""
+    ids = _campaign_ids(db, Campaign.status.in_([CampaignStatus.ACTIVE, CampaignStatus.PAUSED]))
+    return _each(db, ids, lambda s, c: bool(keep_up(s, c.id)))
+
+
 def run_sweeps(db: Database, now: datetime) -> SweepReport:
     """Every sweep once, in an order that lets a campaign open and close in one pass."""
     return SweepReport(
@@ -117,6 +125,7 @@ def run_sweeps(db: Database, now: datetime) -> SweepReport:
         closed=close_due(db, now),
         milestones=unlock_milestones(db, now),
         snapshots=snapshot_progress(db, now),
+        ledgers=keep_ledger_digests(db, now),
     )
 
 

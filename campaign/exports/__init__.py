@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO
 
-from campaign.exports.csv_writer import write_csv
+from campaign.exports.csv_writer import write_csv, write_csv_to
 from campaign.exports.headings import for_people
-from campaign.exports.json_writer import write_json
+from campaign.exports.json_writer import write_json, write_json_to
 from campaign.exports.sheets import (
     Column,
     ColumnKind,
@@ -24,7 +25,7 @@ from campaign.exports.sheets import (
     row_count,
     total_won,
 )
-from campaign.exports.xlsx_writer import write_xlsx
+from campaign.exports.xlsx_writer import write_xlsx, write_xlsx_to
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,27 @@ class ExportFormat:
     extension: str
     media_type: str
     write: Callable[[ExportDocument], bytes]
+    # The same bytes written to a file as the document is read; returns the data rows written.
+    write_to: Callable[[ExportDocument, IO[bytes]], int]
 
 
 FORMATS: dict[str, ExportFormat] = {
     # People open CSV and XLSX: Korean headings. Programs read JSON: the English keys.
     "csv": ExportFormat(
-        "csv", "csv", "text/csv; charset=utf-8", lambda document: write_csv(for_people(document))
+        "csv",
+        "csv",
+        "text/csv; charset=utf-8",
+        lambda document: write_csv(for_people(document)),
+        lambda document, out: write_csv_to(for_people(document), out),
     ),
     "xlsx": ExportFormat(
         "xlsx",
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         lambda document: write_xlsx(for_people(document)),
+        lambda document, out: write_xlsx_to(for_people(document), out),
     ),
-    "json": ExportFormat("json", "json", "application/json", write_json),
+    "json": ExportFormat("json", "json", "application/json", write_json, write_json_to),
 }
 
 
@@ -69,6 +77,9 @@ __all__ = [
     "row_count",
     "total_won",
     "write_csv",
+    "write_csv_to",
     "write_json",
+    "write_json_to",
     "write_xlsx",
+    "write_xlsx_to",
 ]

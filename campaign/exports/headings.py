@@ -72,6 +72,7 @@ def for_people(document: ExportDocument) -> ExportDocument:
                 heading(sheet.title),
                 tuple(Column(heading(column.name), column.kind) for column in sheet.columns),
                 sheet.rows,
+                stream=sheet.stream,
             )
             for sheet in document.sheets
         ],

@@ -6,8 +6,8 @@ datetime or a row of the wrong length; a mistake surfaces where the data was ass
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple, cast, get_args
 
@@ -57,6 +57,17 @@ def check_cell(kind: str, value: Any) -> None:
         raise ValueError(f"{value!r} is not a valid {kind} cell")
 
 
+# check_cell as one quick test per kind, for the rows of a streamed sheet (a row that fails it
+# goes through check_cell for the message).
+_FITS: dict[str, Callable[[Any], bool]] = {
+    "text": lambda v: v is None or type(v) is str,
+    "won": lambda v: v is None or type(v) is int,
+    "int": lambda v: v is None or type(v) is int,
+    "date": lambda v: v is None or type(v) is date,
+    "datetime": lambda v: v is None or (type(v) is datetime and v.tzinfo is not None),
+}
+
+
 def kind_of(value: Any) -> ColumnKind:
     """The kind a summary value gets when none is given."""
     if isinstance(value, bool):
@@ -72,9 +83,14 @@ def kind_of(value: Any) -> ColumnKind:
 
 @dataclass(frozen=True)
 class Sheet:
+    """A titled table. Its rows are either given (``rows``, checked here) or ``stream``ed: a
+    callable giving an iterable of rows, called once by the writer and checked row by row as it
+    is read, so a sheet of a million lines never sits in memory."""
+
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Any, ...], ...] = ()
+    stream: Callable[[], Iterable[Sequence[Any]]] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -84,19 +100,39 @@ class Sheet:
         names = [column.name for column in self.columns]
         if not names or len(set(names)) != len(names):
             raise ValueError(f"sheet {self.title!r}: column names must be present and unique")
+        if self.stream is not None and self.rows:
+            raise ValueError(f"sheet {self.title!r}: give rows or a stream, not both")
         for number, row in enumerate(self.rows, start=1):
-            if len(row) != len(self.columns):
+            self._check(number, row)
+
+    def _check(self, number: int, row: Sequence[Any]) -> None:
+        if len(row) != len(self.columns):
+            raise ValueError(
+                f"sheet {self.title!r} row {number}: {len(row)} cells "
+                f"for {len(self.columns)} columns"
+            )
+        for column, value in zip(self.columns, row, strict=True):
+            try:
+                check_cell(column.kind, value)
+            except ValueError as exc:
                 raise ValueError(
-                    f"sheet {self.title!r} row {number}: {len(row)} cells "
-                    f"for {len(self.columns)} columns"
-                )
-            for column, value in zip(self.columns, row, strict=True):
-                try:
-                    check_cell(column.kind, value)
-                except ValueError as exc:
-                    raise ValueError(
-                        f"sheet {self.title!r} row {number} column {column.name!r}: {exc}"
-                    ) from exc
+                    f"sheet {self.title!r} row {number} column {column.name!r}: {exc}"
+                ) from exc
+
+    def each_row(self) -> Iterator[tuple[Any, ...]]:
+        """The rows, in order: the given ones, or the stream's, each checked as it comes."""
+        if self.stream is None:
+            yield from self.rows
+            return
+        fits = [_FITS[column.kind] for column in self.columns]
+        width = len(fits)
+        for number, row in enumerate(self.stream(), start=1):
+            if len(row) != width:
+                self._check(number, row)
+            for fit, value in zip(fits, row):  # noqa: B905 (the width was checked just above)
+                if not fit(value):
+                    self._check(number, row)
+            yield tuple(row)
 
     def column(self, name: str) -> tuple[int, Column]:
         for index, column in enumerate(self.columns):
@@ -167,8 +203,12 @@ class ExportDocument:
 
 
 def row_count(document: ExportDocument) -> int:
-    """How many data rows the document's sheets hold (headers and summary not counted)."""
-    return sum(len(sheet.rows) for sheet in document.sheets)
+    """How many data rows the document's sheets hold (headers and summary not counted); a
+    streamed sheet is read through to count it (writers count as they write instead)."""
+    return sum(
+        len(sheet.rows) if sheet.stream is None else sum(1 for _ in sheet.each_row())
+        for sheet in document.sheets
+    )
 
 
 def total_won(document: ExportDocument, sheet: str, column: str) -> int:
@@ -178,7 +218,7 @@ def total_won(document: ExportDocument, sheet: str, column: str) -> int:
     index, described = found.column(column)
     if described.kind != "won":
         raise ValueError(f"column {column!r} of sheet {sheet!r} is {described.kind}, not won")
-    return sum(row[index] or 0 for row in found.rows)
+    return sum(row[index] or 0 for row in found.each_row())
 
 
 def neutralise(text: str) -> str:

@@ -12,7 +12,7 @@ import io
 import unicodedata
 import zipfile
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -98,7 +98,9 @@ def _reproducible(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def write_xlsx(document: ExportDocument) -> bytes:
+def write_xlsx_to(document: ExportDocument, out: IO[bytes]) -> int:
+    """The workbook written to ``out``; the number of data rows. Not streamed: openpyxl holds
+    every cell until it saves, so a streamed sheet is read whole into the workbook here."""
     workbook = Workbook()
     stamp = (
         document.created_at.astimezone(UTC).replace(tzinfo=None)
@@ -112,6 +114,7 @@ def write_xlsx(document: ExportDocument) -> bytes:
     _write_summary(summary, document)
 
     bold = Font(bold=True)
+    count = 0
     for sheet in document.sheets:
         worksheet = workbook.create_sheet(sheet.title)
         widths: dict[int, int] = {}
@@ -120,7 +123,8 @@ def write_xlsx(document: ExportDocument) -> bytes:
             _put(header, "text", column.name)
             header.font = bold
             widths[index] = _display_width("text", column.name)
-        for row_number, row in enumerate(sheet.rows, start=2):
+        for row_number, row in enumerate(sheet.each_row(), start=2):
+            count += 1
             for index, (column, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
                 _put(worksheet.cell(row=row_number, column=index), column.kind, value)
                 widths[index] = max(widths[index], _display_width(column.kind, value))
@@ -130,4 +134,11 @@ def write_xlsx(document: ExportDocument) -> bytes:
     buffer = io.BytesIO()
     # ExcelWriter rather than workbook.save(): save() stamps "modified" with the clock.
     ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return _reproducible(buffer.getvalue())
+    out.write(_reproducible(buffer.getvalue()))
+    return count
+
+
+def write_xlsx(document: ExportDocument) -> bytes:
+    out = io.BytesIO()
+    write_xlsx_to(document, out)
+    return out.getvalue()

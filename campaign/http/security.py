@@ -83,13 +83,18 @@ def _signed_in() -> bool:
 
 
 def add_security_headers(response: Response, *, production: bool) -> Response:
+    headers = response.headers
+    # One pass over the answer's headers, then appends (setdefault would scan them per header:
+    # this runs on every request, /healthz included).
+    present = {name.lower() for name in headers.keys()}  # noqa: SIM118 (Headers, not a dict)
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if "Cache-Control" not in response.headers and _signed_in():
+        if name.lower() not in present:
+            headers.add(name, value)
+    if "cache-control" not in present and _signed_in():
         # A signed-in page shows who is signed in, and often more (tokens, emails, gifts).
-        response.headers["Cache-Control"] = "no-store"
-    if production:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        headers["Cache-Control"] = "no-store"
+    if production and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", HSTS)
     if response.status_code not in RETRY_STATUSES:
         response.headers.pop("Retry-After", None)
     elif response.status_code == 503:

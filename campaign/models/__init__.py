@@ -23,6 +23,7 @@ from campaign.models.scheduler import SchedulerSweep
 from campaign.models.settlement import (
     DrawWinner,
     ExportRecord,
+    LedgerChunk,
     ProgressSnapshot,
     Settlement,
     SettlementAllocation,
@@ -61,6 +62,7 @@ __all__ = [
     "Evidence",
     "ExportRecord",
     "Integration",
+    "LedgerChunk",
     "LoginFailures",
     "LoginSession",
     "MessageRule",

@@ -39,6 +39,24 @@ class Settlement(Base):
     results_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class LedgerChunk(Base):
+    """The SHA-256 of one slice of a campaign's ledger (its rows of ``ledger`` — "a" actions,
+    "p" pledges — with ids in [chunk × CHUNK_IDS, (chunk + 1) × CHUNK_IDS)) and how many rows it
+    covered. Kept by the scheduler's sweep while the campaign runs, so a close re-hashes only
+    the slices whose row count changed since (ledger rows are never updated or deleted, so an
+    unchanged count is an unchanged slice). Derived data: deleting every row only costs time."""
+
+    __tablename__ = "ledger_chunks"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    ledger: Mapped[str] = mapped_column(String(1), primary_key=True)
+    chunk: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    rows: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
 class SettlementAllocation(Base):
     __tablename__ = "settlement_allocations"
 

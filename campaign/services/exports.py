@@ -9,14 +9,19 @@ settlement (the whole) or the partner's allocation.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
+from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from campaign.errors import Invalid, NotFound, NotSettled
-from campaign.exports import FORMATS, Column, ExportDocument, Sheet, digest, row_count, total_won
+from campaign.exports import FORMATS, Column, ExportDocument, Sheet, total_won
 from campaign.models import (
     Campaign,
     ExportRecord,
@@ -33,26 +38,64 @@ from campaign.models import (
 )
 from campaign.rules.calendar import kst_day, last_day
 from campaign.rules.money import allocate
+from campaign.rules.receipts import formatted
 from campaign.services.corrections import correction_total, corrections_of
 from campaign.services.impact import campaign_impact
 from campaign.services.paging import Page, page_of, search
 from campaign.services.progress import decimal_units
-from campaign.rules.receipts import formatted
 from campaign.services.receipt_cipher import ReceiptCipher
-from campaign.services.receipts import issuing_partner, mark_sent
+from campaign.services.receipts import issuing_partner, mark_carried_sent
 from campaign.services.settlement import settlement_for
 from campaign.services.sponsors import owed_at_settlement
 
 ALLOCATIONS = "allocations"
 RECEIPT_DONORS = "receipt_donors"
+# An export up to this size stays in memory; a larger one goes to a temporary file as written.
+IN_MEMORY_MAX = 8 * 1024 * 1024
+CHUNK = 256 * 1024  # how much of the file is read at a time to send it
+STREAM_ROWS = 2000  # rows fetched from the database at a time for a streamed sheet
 
 
 @dataclass(frozen=True)
 class ExportFile:
-    data: bytes
+    """A written export: ``file`` (at its start) holds ``size`` bytes; ``data`` reads it whole,
+    ``chunks()`` piece by piece (what a download sends). Close ``file`` when done."""
+
+    file: IO[bytes]
+    size: int
     filename: str
     media_type: str
     record: ExportRecord
+
+    @property
+    def data(self) -> bytes:
+        self.file.seek(0)
+        return self.file.read()
+
+    def chunks(self) -> Iterator[bytes]:
+        self.file.seek(0)
+        while piece := self.file.read(CHUNK):
+            yield piece
+
+
+class _Spool:
+    """Where an export is written: memory up to IN_MEMORY_MAX, then a temporary file; keeps the
+    SHA-256 and the size of what was written."""
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] = io.BytesIO()
+        self.on_disk = False
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        if not self.on_disk and self.size > IN_MEMORY_MAX:
+            spilled = tempfile.TemporaryFile()  # noqa: SIM115 (closed by ExportFile's owner)
+            spilled.write(self.file.getvalue())  # type: ignore[attr-defined]
+            self.file, self.on_disk = spilled, True
+        return self.file.write(data)
 
 
 def build_document(
@@ -225,58 +268,105 @@ def _receipt_donors(
     year-end 연말정산 counts a calendar year), and for a partner's export the part of each
     that partner receives (split by shares). The 주민등록번호 / 사업자등록번호 is opened only
     for the export of a partner that issues this campaign's receipts (given ``cipher``);
-    every other export shows its mask."""
-    given: dict[int, dict[int, tuple[int, int, date, date]]] = {}
-    for user_id, day, amount in session.execute(
-        select(Pledge.user_id, Pledge.kst_day, Pledge.amount_won)
-        .where(Pledge.campaign_id == campaign.id, Pledge.source == PledgeSource.CREW)
-        .order_by(Pledge.id)
-    ):
-        years = given.setdefault(user_id, {})
-        total, gifts, first, last = years.get(day.year, (0, 0, day, day))
-        gifts += 1 if amount > 0 else -1  # a reversal takes its gift back
-        years[day.year] = (total + amount, gifts, min(first, day), max(last, day))
+    every other export shows its mask.
+
+    Streamed: one statement (the gifts summed per donor and year by the database, joined to the
+    receipt requests), read STREAM_ROWS at a time as the writer asks, never the whole list in
+    memory."""
+    year = func.extract("year", Pledge.kst_day)
+    given = (
+        select(
+            Pledge.user_id.label("user_id"),
+            year.label("year"),
+            func.sum(Pledge.amount_won).label("won"),
+            # a reversal takes its gift back
+            func.sum(case((Pledge.amount_won > 0, 1), else_=-1)).label("gifts"),
+            func.min(Pledge.kst_day).label("first_day"),
+            func.max(Pledge.kst_day).label("last_day"),
+        )
+        .where(
+            Pledge.campaign_id == campaign.id,
+            Pledge.source == PledgeSource.CREW,
+            Pledge.user_id.is_not(None),
+        )
+        .group_by(Pledge.user_id, year)
+        .subquery()
+    )
+    statement = (
+        select(
+            ReceiptRequest.legal_name,
+            ReceiptRequest.email,
+            ReceiptRequest.phone,
+            ReceiptRequest.consented_at,
+            given.c.won,
+            ReceiptRequest.id,
+            ReceiptRequest.status,
+            ReceiptRequest.donor_kind,
+            ReceiptRequest.id_number_sealed,
+            ReceiptRequest.id_number_masked,
+            ReceiptRequest.address,
+            given.c.year,
+            given.c.gifts,
+            given.c.first_day,
+            given.c.last_day,
+        )
+        .join(given, given.c.user_id == ReceiptRequest.user_id)
+        .where(ReceiptRequest.campaign_id == campaign.id, given.c.won > 0)
+        .order_by(ReceiptRequest.id, given.c.year)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
     beneficiaries = sorted(campaign.beneficiaries, key=lambda b: b.id)
+    shares = [b.share for b in beneficiaries]
     index = next(
         (i for i, b in enumerate(beneficiaries) if partner and b.partner_id == partner.id), None
     )
     opens = partner is not None and cipher is not None and issuing_partner(campaign, partner)
-    rows = []
-    for request in session.scalars(
-        select(ReceiptRequest)
-        .where(ReceiptRequest.campaign_id == campaign.id)
-        .order_by(ReceiptRequest.id)
-    ):
-        if request.id_number_sealed is None:
-            number = ""
-        elif opens and cipher is not None:
-            number = formatted(request.donor_kind, cipher.decrypt(request.id_number_sealed))
-        else:
-            number = request.id_number_masked or ""
-        for year, (total, gifts, first, last) in sorted(given.get(request.user_id, {}).items()):
-            amount = total
-            if amount <= 0:
-                continue
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        # Core rows on the session's connection: no ORM result machinery per line.
+        for (
+            legal_name,
+            email,
+            phone,
+            consented_at,
+            won,
+            request_id,
+            status,
+            donor_kind,
+            sealed,
+            masked,
+            address,
+            donation_year,
+            gifts,
+            first_gift,
+            last_gift,
+        ) in session.connection().execute(statement):
+            if sealed is None:
+                number = ""
+            elif opens and cipher is not None:
+                number = formatted(donor_kind, cipher.decrypt(sealed))
+            else:
+                number = masked or ""
+            amount = int(won)
             if index is not None:
-                amount = allocate(amount, [b.share for b in beneficiaries])[index]
-            rows.append(
-                (
-                    request.legal_name,
-                    request.email or "",
-                    request.phone or "",
-                    request.consented_at,
-                    amount,
-                    request.id,
-                    request.status.value,
-                    request.donor_kind.value,
-                    number,
-                    request.address or "",
-                    year,
-                    max(gifts, 1),
-                    first,
-                    last,
-                )
+                amount = allocate(amount, shares)[index]
+            yield (
+                legal_name,
+                email or "",
+                phone or "",
+                consented_at,
+                amount,
+                request_id,
+                status.value,
+                donor_kind.value,
+                number,
+                address or "",
+                int(donation_year),
+                max(int(gifts), 1),
+                first_gift,
+                last_gift,
             )
+
     return Sheet(
         RECEIPT_DONORS,
         (
@@ -295,7 +385,7 @@ def _receipt_donors(
             Column("first_gift_on", "date"),
             Column("last_gift_on", "date"),
         ),
-        tuple(rows),
+        stream=rows,
     )
 
 
@@ -328,26 +418,32 @@ def export_settlement(
         if partner is None:
             raise NotFound()
     document = build_document(session, campaign, settlement, partner, cipher)
+    out = _Spool()
+    try:
+        rows = export_format.write_to(document, out)  # type: ignore[arg-type]
+    except BaseException:
+        out.file.close()
+        raise
     if partner is not None and cipher is not None and issuing_partner(campaign, partner):
-        index, _column = document.sheet(RECEIPT_DONORS).column("receipt_id")
-        mark_sent(session, (row[index] for row in document.sheet(RECEIPT_DONORS).rows), now)
-    data = export_format.write(document)
+        # What this export carried (written as "requested") is now with the charity.
+        mark_carried_sent(session, campaign, now)
+    out.file.seek(0)
     record = ExportRecord(
         settlement_id=settlement.id,
         partner_id=partner.id if partner else None,
         actor_id=actor.id if actor else None,
         actor_label=actor.email if actor else actor_label,
         format=export_format.name,
-        row_count=row_count(document),
+        row_count=rows,
         total_won=total_won(document, ALLOCATIONS, "amount_won"),
-        sha256=digest(data),
+        sha256=out.sha256.hexdigest(),
         created_at=now,
     )
     session.add(record)
     session.flush()
     suffix = f"-partner{partner.id}" if partner else ""
     filename = f"{campaign.slug}-settlement{suffix}.{export_format.extension}"
-    return ExportFile(data, filename, export_format.media_type, record)
+    return ExportFile(out.file, out.size, filename, export_format.media_type, record)
 
 
 def export_history(

@@ -15,14 +15,13 @@ sponsor's donation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from campaign.errors import IllegalTransition, Invalid, NotFound
-from campaign.models import Campaign, Partner, ReceiptRequest, User
+from campaign.models import Campaign, Partner, Pledge, PledgeSource, ReceiptRequest, User
 from campaign.rules.receipts import (
     ADDRESS_MAX,
     DonorKind,
@@ -148,14 +147,28 @@ def issuing_partner(campaign: Campaign, partner: Partner) -> bool:
     )
 
 
-def mark_sent(session: Session, request_ids: Iterable[int], now: datetime) -> None:
-    """The charity's export has carried these requests: "requested" ones become "sent"."""
-    ids = list(request_ids)
-    if not ids:
-        return
+def mark_carried_sent(session: Session, campaign: Campaign, now: datetime) -> None:
+    """The issuing charity's export has carried the campaign's requests of everyone whose own
+    gifts there come to more than nothing in some year (the rows of its receipt_donors
+    sheet): "requested" ones become "sent". One set-based UPDATE however many there are."""
+    year = func.extract("year", Pledge.kst_day)
+    carried = (
+        select(Pledge.user_id)
+        .where(
+            Pledge.campaign_id == campaign.id,
+            Pledge.source == PledgeSource.CREW,
+            Pledge.user_id.is_not(None),
+        )
+        .group_by(Pledge.user_id, year)
+        .having(func.sum(Pledge.amount_won) > 0)
+    )
     session.execute(
         update(ReceiptRequest)
-        .where(ReceiptRequest.id.in_(ids), ReceiptRequest.status == ReceiptStatus.REQUESTED)
+        .where(
+            ReceiptRequest.campaign_id == campaign.id,
+            ReceiptRequest.status == ReceiptStatus.REQUESTED,
+            ReceiptRequest.user_id.in_(carried),
+        )
         .values(status=ReceiptStatus.SENT, status_changed_at=now)
         .execution_options(synchronize_session="fetch")
     )

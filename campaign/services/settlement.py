@@ -1,12 +1,12 @@
 """Freezing a closed campaign's ledger into a settlement: computed once, stored, exported.
 
 Everything here is derived from the ledger rows (never from counters), with a SHA-256 digest of
-those rows so anyone holding the ledger can check the numbers and re-run the prize draw.
+those rows so anyone holding the ledger can check the numbers and re-run the prize draw (kept
+a slice at a time by the sweep: services/ledger_digest.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -32,6 +32,7 @@ from campaign.models import (
 from campaign.rules.draw import draw, draw_seed
 from campaign.rules.money import allocate
 from campaign.services.corrections import voided_ids
+from campaign.services.ledger_digest import ledger_digest
 
 SOURCE_FIELDS = {
     PledgeSource.ACTION: "action_won",
@@ -40,54 +41,6 @@ SOURCE_FIELDS = {
     PledgeSource.MATCH: "match_won",
     PledgeSource.TOPUP: "topup_won",
 }
-
-
-def ledger_digest(session: Session, campaign_id: int) -> str:
-    """SHA-256 over the campaign's actions and pledges, in id order, in a fixed text form."""
-    digest = hashlib.sha256()
-    actions = session.execute(
-        select(
-            Action.id,
-            Action.user_id,
-            Action.action_type_id,
-            Action.team_id,
-            Action.stamps,
-            Action.evidence_key,
-            Action.counted_at,
-        )
-        .where(Action.campaign_id == campaign_id)
-        .order_by(Action.id)
-        .execution_options(yield_per=5000)
-    )
-    for row in actions:
-        digest.update(("a|" + "|".join(_text(v) for v in row) + "\n").encode())
-    pledges = session.execute(
-        select(
-            Pledge.id,
-            Pledge.source,
-            Pledge.amount_won,
-            Pledge.user_id,
-            Pledge.team_id,
-            Pledge.action_id,
-            Pledge.milestone_id,
-            Pledge.matches_id,
-            Pledge.reverses_id,
-        )
-        .where(Pledge.campaign_id == campaign_id)
-        .order_by(Pledge.id)
-        .execution_options(yield_per=5000)
-    )
-    for row in pledges:
-        digest.update(("p|" + "|".join(_text(v) for v in row) + "\n").encode())
-    return digest.hexdigest()
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(getattr(value, "value", value))
 
 
 def settle(session: Session, campaign: Campaign, now: datetime) -> Settlement:

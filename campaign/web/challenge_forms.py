@@ -45,9 +45,11 @@ class ActionForm(FlaskForm):
     idempotency_key = HiddenField(validators=[Length(max=KEY_MAX)])
 
     @classmethod
-    def for_action(cls, code: str, evidence: str = "", message: str = "") -> ActionForm:
+    def for_action(
+        cls, code: str, evidence: str = "", message: str = "", **kwargs: object
+    ) -> ActionForm:
         """A fresh form for one action type, with a new idempotency key."""
-        form = cls(formdata=None)
+        form = cls(formdata=None, **kwargs)
         form.action.data = code
         form.evidence.data = evidence
         form.message.data = message

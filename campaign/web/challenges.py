@@ -43,6 +43,7 @@ from campaign.web.access import signed_in
 from campaign.web.challenge_forms import ActionForm, JoinForm
 from campaign.web.cheers import wall_cursor
 from campaign.web.fundraiser import fundraiser_panel_context
+from campaign.web.page_cache import anonymous_page_cache
 
 bp = Blueprint("challenges", __name__)
 
@@ -99,6 +100,10 @@ def _page(campaign: Campaign, status: int = 200, failed: Typed | None = None) ->
     total_shares = sum(b.share for b in campaign.beneficiaries) or 1
     teams = {team.id: team for team in campaign.teams}
     numbers = progress(session, campaign, now)
+    # A reader who is not signed in sees no form (the page offers to log in), so theirs carry
+    # no CSRF token: making one would start a session, and the page could not be shared
+    # (web/page_cache.py).
+    forms: dict = {} if current_user.is_authenticated else {"meta": {"csrf": False}}
     page = render_template(
         "challenges/show.html",
         campaign=campaign,
@@ -118,9 +123,9 @@ def _page(campaign: Campaign, status: int = 200, failed: Typed | None = None) ->
             for b in campaign.beneficiaries
         ],
         team_by_code={team.code: team for team in campaign.teams},
-        join_form=JoinForm.for_campaign(campaign, formdata=None),
+        join_form=JoinForm.for_campaign(campaign, formdata=None, **forms),
         action_forms=[
-            (action, ActionForm.for_action(action.code, *typed.get(action.code, ("", ""))))
+            (action, ActionForm.for_action(action.code, *typed.get(action.code, ("", "")), **forms))
             for action in campaign.action_types
         ],
         cheer_wall=cheer_wall(session, campaign, signed_in(), before=wall_cursor())
@@ -150,6 +155,7 @@ def _back(campaign: Campaign, anchor: str = "take-part") -> Response:
 
 
 @bp.get("/c/<slug>")
+@anonymous_page_cache
 def show(slug: str) -> tuple[str, int]:
     return _page(load_campaign(slug))
 

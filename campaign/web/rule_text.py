@@ -11,7 +11,7 @@ import math
 
 from flask_babel import gettext as _
 
-from campaign.i18n import current_language, format_number, format_won, format_won_short
+from campaign.i18n import current_language, format_number, format_won_short
 from campaign.models import ActionType, Campaign, CampaignKind, Evidence, MessageRule
 from campaign.rules.countdown import Countdown, Phase
 

@@ -2,7 +2,7 @@
 moderation columns on proposal_comments
 
 Revision ID: 43daa616553d
-Revises: 5e1f0c2a9b7d
+Revises: b3d9f1c6e2a4
 Create Date: 2026-12-02 14:38:32.696533
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '43daa616553d'
-down_revision: str | None = '5e1f0c2a9b7d'
+down_revision = "b3d9f1c6e2a4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

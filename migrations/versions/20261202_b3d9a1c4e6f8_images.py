@@ -1,7 +1,7 @@
 """images: uploaded pictures (content-addressed) and where they are shown, with their alt text
 
 Revision ID: b3d9a1c4e6f8
-Revises: 5e1f0c2a9b7d
+Revises: c4a9e2b7d1f3
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = 'b3d9a1c4e6f8'
-down_revision: str | None = '5e1f0c2a9b7d'
+down_revision = "c4a9e2b7d1f3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """campaigns.predecessor_id: a campaign's previous season (one successor each)
 
 Revision ID: b3d9e1f4a6c8
-Revises: 5e1f0c2a9b7d
+Revises: b4d2e6f81a37
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = 'b3d9e1f4a6c8'
-down_revision: str | None = '5e1f0c2a9b7d'
+down_revision = "b4d2e6f81a37"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

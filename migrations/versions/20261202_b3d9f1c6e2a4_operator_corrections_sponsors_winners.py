@@ -1,7 +1,7 @@
 """sponsors, campaign sponsors, corrections (voids), draw winners' contacts, results mailed
 
 Revision ID: b3d9f1c6e2a4
-Revises: 5e1f0c2a9b7d
+Revises: b3d9e1f4a6c8
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = 'b3d9f1c6e2a4'
-down_revision: str | None = '5e1f0c2a9b7d'
+down_revision = "b3d9e1f4a6c8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

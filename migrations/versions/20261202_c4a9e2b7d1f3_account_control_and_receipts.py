@@ -2,7 +2,7 @@
 their address and a status
 
 Revision ID: c4a9e2b7d1f3
-Revises: 5e1f0c2a9b7d
+Revises: 43daa616553d
 Create Date: 2026-12-02 15:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'c4a9e2b7d1f3'
-down_revision: str | None = '5e1f0c2a9b7d'
+down_revision = "43daa616553d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -341,3 +341,55 @@ def test_spreadsheets_get_korean_headings_and_unknown_keys_stay() -> None:
     assert book["배분"]["B1"].value == "금액(원)"
     assert b'"allocations"' in FORMATS["json"].write(doc)
     assert for_people(doc).sheet("배분").rows == doc.sheet("allocations").rows
+
+
+# Streaming -------------------------------------------------------------------------------------
+
+SHAPES = [
+    document(),
+    document(summary=[]),
+    document(sheets=[]),
+    document(summary=[], sheets=[]),
+    document(sheets=[Sheet("Empty", (Column("a"), Column("b", "won"))), DAYS]),
+    document(sheets=[text_sheet(['say "hi"', "two\nlines", "탭\t", "\\back", "\u2028"]), DAYS]),
+]
+
+
+def streamed(doc: ExportDocument) -> ExportDocument:
+    """The same document with every sheet's rows given as a stream."""
+    return ExportDocument(
+        summary=doc.summary,
+        sheets=[
+            Sheet(s.title, s.columns, stream=lambda rows=s.rows: iter(rows)) for s in doc.sheets
+        ],
+        summary_title=doc.summary_title,
+        created_at=doc.created_at,
+    )
+
+
+@pytest.mark.parametrize("doc", SHAPES)
+def test_json_is_byte_for_byte_what_json_dumps_writes(doc: ExportDocument) -> None:
+    from campaign.exports.json_writer import as_dict
+
+    expected = json.dumps(as_dict(doc), ensure_ascii=False, indent=2).encode("utf-8")
+    assert write_json(doc) == expected
+    assert write_json(streamed(doc)) == expected
+
+
+@pytest.mark.parametrize("doc", SHAPES)
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_a_streamed_sheet_writes_the_same_bytes_and_counts_its_rows(
+    doc: ExportDocument, name: str
+) -> None:
+    out = io.BytesIO()
+    written = FORMATS[name].write_to(streamed(doc), out)
+    assert out.getvalue() == FORMATS[name].write(doc)
+    assert written == row_count(doc) == row_count(streamed(doc))
+
+
+def test_a_streamed_row_is_checked_as_it_is_read() -> None:
+    sheet = Sheet("Bad", (Column("won", "won"),), stream=lambda: iter([(1,), (1.5,)]))
+    with pytest.raises(ValueError, match="row 2 column 'won'"):
+        write_csv(ExportDocument(sheets=[sheet]))
+    with pytest.raises(ValueError, match="rows or a stream"):
+        Sheet("Both", (Column("a"),), (("x",),), stream=lambda: iter([]))

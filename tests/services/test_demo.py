@@ -20,9 +20,9 @@ from campaign.models import (
     Evidence,
     Partner,
     PartnerLogo,
-    StoredImage,
     Settlement,
     SettlementAllocation,
+    StoredImage,
     User,
 )
 from campaign.rules.calendar import end_bound, kst_day, start_of_day

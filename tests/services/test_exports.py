@@ -164,3 +164,18 @@ def test_refusals(session: Session, closed) -> None:
     with pytest.raises(NotSettled):
         export(session, make_campaign(session), None, "csv")
     assert session.scalar(select(ExportRecord)) is None
+
+
+def test_a_large_export_goes_to_a_file_with_the_same_bytes(
+    session: Session, closed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign, _settlement, _first, _second = closed
+    in_memory = export(session, campaign, None, "csv")
+    monkeypatch.setattr("campaign.services.exports.IN_MEMORY_MAX", 100)
+    spilled = export(session, campaign, None, "csv")
+    with spilled.file:
+        assert not isinstance(spilled.file, io.BytesIO)
+        assert b"".join(spilled.chunks()) == in_memory.data
+        assert spilled.size == len(in_memory.data)
+        assert spilled.record.sha256 == in_memory.record.sha256 == digest(in_memory.data)
+        assert spilled.record.row_count == in_memory.record.row_count
