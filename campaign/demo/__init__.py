@@ -61,7 +61,6 @@ def seed_demo(
     challenges = seed_demo_challenges(
         session, now, actor=users["admin@aesseuji.example"], password=DEMO_PASSWORD
     )
-    record_quiet_days(session, now)
     cheers = seed_cheer_wall(session, now, actor=users["admin@aesseuji.example"])
     crew = seed_crew_demo(session, now, users)
     history = [
@@ -73,6 +72,7 @@ def seed_demo(
         live = session.scalar(select(Campaign).where(Campaign.slug == later))
         if live is not None and live.predecessor_id is None:
             link_seasons(session, earlier, live)
+    record_quiet_days(session, now)  # after every live campaign has its actions
     return [
         f"demo log-ins (password: {DEMO_PASSWORD}):",
         *(f"  {role.value:<6} {email}" for email, _name, role in DEMO_ACCOUNTS),

@@ -151,6 +151,11 @@ COVERS: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "cheer": (hearts, "크고 작은 분홍빛 하트가 떠오르는 그림"),
     "green-edoc-2022": (forest, "햇살 아래 언덕에 줄지어 선 어린 소나무들"),
+    "dangnyang-fight-2023": (
+        dog_and_cat,
+        "주황색 강아지 발바닥과 파란색 고양이 발바닥이 번개를 사이에 두고 마주 본 그림",
+    ),
+    "cheer-wall": (hearts, "크고 작은 분홍빛 하트가 떠오르는 그림"),
 }
 LOGOS: dict[str, tuple[Colour, str]] = {
     "사단법인 평화의숲": ((34, 110, 62), "leaf"),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from campaign.api.campaign_json import progress_json
 from campaign.errors import Invalid, SponsorNameTaken
 from campaign.exports import FORMATS
+from campaign.exports.headings import HEADINGS
 from campaign.models import CampaignKind, Role
 from campaign.rules.campaign_spec import BeneficiarySpec, MilestoneSpec
 from campaign.services import lifecycle
@@ -88,12 +89,14 @@ def test_a_clamped_milestone_shows_what_it_really_paid(session: Session) -> None
 
 
 def _summary(data: bytes) -> dict[str, str]:
+    """The CSV's summary by its English keys (the file itself shows Korean headings)."""
+    key_of = {korean: key for key, korean in HEADINGS.items()}
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     summary = {}
     for row in rows[1:]:
         if not row:
             break
-        summary[row[0]] = row[1]
+        summary[key_of.get(row[0], row[0])] = row[1]
     return summary
 
 

@@ -162,7 +162,7 @@ def test_a_stamp_challenge_takes_unit_names_in_both_languages(
         ({"counter_shards": "65"}, "1부터 64 사이의 숫자를 입력하세요."),
         ({"draw_winners": "스무 명"}, "정수를 입력하세요."),
         ({"slug": "Bad Slug!"}, None),
-        ({"starts_on": "2020-01-01"}, "시작일은 오늘 이후여야 합니다."),
+        ({"starts_on": "2020-01-01"}, "시작일은 오늘 이후여야 해요."),
         ({"teams-1-name": "", "teams-1-emoji": "", "beneficiaries-1-team": ""}, None),
         ({"title": ""}, "이 항목은 필수입니다."),
     ],
@@ -187,7 +187,7 @@ def test_a_taken_address_is_refused_beside_the_field(app: Flask, admin: FlaskCli
     before = campaigns(app)
     response = admin.post("/admin/campaigns/new", data=team_form(dogs, cats))
     assert response.status_code == 422
-    assert "다른 캠페인이 이미 쓰고 있는 주소입니다." in text(response)
+    assert "다른 캠페인이 이미 쓰고 있는 주소예요." in text(response)
     assert campaigns(app) == before
 
 
@@ -267,7 +267,7 @@ def test_the_next_season_links_both_pages(app: Flask, admin: FlaskClient) -> Non
     refused = admin.post(
         f"/admin/campaigns/{slug}/next-season", data={"slug": "season-2", **days(-2, 5)}
     )
-    assert refused.status_code == 422 and "시작일은 오늘 이후여야 합니다." in text(refused)
+    assert refused.status_code == 422 and "시작일은 오늘 이후여야 해요." in text(refused)
     assert campaigns(app) == before
 
     response = admin.post(

@@ -115,8 +115,8 @@ def test_a_refused_message_answers_in_korean_and_writes_nothing(
     client.post(f"/c/{slug}/join")
     before = counts(app)
     for message, korean in (
-        ("", "필수 항목입니다."),
-        ("   ", "필수 항목입니다."),
+        ("", "필수 항목이에요."),
+        ("   ", "필수 항목이에요."),
         ("가" * 201, "200자 이하로 입력하세요."),
         ("응원\x07", "제어 문자를 지워 주세요."),
     ):
@@ -191,7 +191,7 @@ def test_report_once_then_an_admin_hides_and_restores(app: Flask) -> None:
     assert "나쁜 말" in queue and "처리 전 신고 1건" in queue
     paid = money(app, slug)
     no_reason = admin.post(f"/admin/moderation/cheer/{message_id}/hide", data={"reason": " "})
-    assert "필수 항목입니다." in text(admin.get("/admin/moderation"))
+    assert "필수 항목이에요." in text(admin.get("/admin/moderation"))
     assert no_reason.status_code == 302
     hidden = admin.post(
         f"/admin/moderation/cheer/{message_id}/hide", data={"reason": "욕설"}, follow_redirects=True

@@ -185,7 +185,9 @@ def test_closing_and_cancelling_from_the_admin_page_mail_participants(
     client = mail_app.test_client()
     closing, _id = _setup(mail_app)
     AuthActions(client).login("admin@example.com")
-    assert client.post(f"/admin/campaigns/{closing}/close").status_code == 302
+    assert (
+        client.post(f"/admin/campaigns/{closing}/close", data={"confirm": "yes"}).status_code == 302
+    )
     [result] = mailbox.to("doer@example.com")
     assert "결과" in result["Subject"] and f"/c/{closing}" in result.get_content()
 
@@ -199,7 +201,8 @@ def test_closing_and_cancelling_from_the_admin_page_mail_participants(
         other_slug = other.slug
     assert (
         client.post(
-            f"/admin/campaigns/{other_slug}/cancel", data={"reason": "후원사 사정"}
+            f"/admin/campaigns/{other_slug}/cancel",
+            data={"reason": "후원사 사정", "confirm": "y"},
         ).status_code
         == 302
     )
@@ -262,7 +265,7 @@ def test_after_close_the_admin_page_lists_the_correction_note_and_what_is_owed(
     with database(app).transaction() as session:
         sponsor_id = session.scalar(select(Sponsor.id))
     client.post(f"/admin/campaigns/{slug}/sponsors", data={"purse": str(sponsor_id), "match": ""})
-    client.post(f"/admin/campaigns/{slug}/close")
+    assert client.post(f"/admin/campaigns/{slug}/close", data={"confirm": "yes"}).status_code == 302
     good = {"what": "action", "target_id": str(action_id), "reason": "마감 후 확인", "confirm": "y"}
     assert client.post(f"/admin/campaigns/{slug}/void", data=good).status_code == 302
     page = text(client.get(f"/admin/campaigns/{slug}"))
