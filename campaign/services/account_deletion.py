@@ -24,6 +24,7 @@ from campaign.errors import Invalid
 from campaign.models import (
     Action,
     ApiToken,
+    CheerMessage,
     LoginFailures,
     LoginSession,
     Notification,
@@ -31,11 +32,13 @@ from campaign.models import (
     Role,
     User,
     WebhookEvent,
+    WinnerContact,
 )
 from campaign.rules.accounts import EMAIL_MAX, canonical_email
 from campaign.services import receipts
 
 DELETED_NAME = "탈퇴한 회원"
+ACCOUNT_DELETED_REASON = "account deleted"  # why a deleted account's cheer messages are hidden
 # No password hash has this form, so no password ever matches it (werkzeug answers False).
 UNUSABLE_PASSWORD = "!deleted"  # noqa: S105  (not a password: a hash nothing matches)
 
@@ -76,6 +79,14 @@ def delete_account(
         .where(Action.user_id == user.id, Action.evidence.is_not(None))
         .values(evidence=None)
     )
+    # A cheer message is the person's own words: the wall keeps its place (the action and its ₩
+    # stay) but shows it as removed; a prize winner's contact details go.
+    session.execute(
+        update(CheerMessage)
+        .where(CheerMessage.user_id == user.id)
+        .values(text="", hidden_at=now, hidden_reason=ACCOUNT_DELETED_REASON)
+    )
+    session.execute(delete(WinnerContact).where(WinnerContact.user_id == user.id))
     session.execute(
         update(WebhookEvent).where(WebhookEvent.email == old_email).values(email=pseudonym(user))
     )
