@@ -15,6 +15,7 @@ from campaign.models import (
     ActionType,
     ApiToken,
     Campaign,
+    CheerMessage,
     DrawWinner,
     Endorsement,
     LoginSession,
@@ -26,6 +27,7 @@ from campaign.models import (
     ReceiptRequest,
     Team,
     User,
+    WinnerContact,
 )
 
 FORMAT_VERSION = 1
@@ -131,6 +133,34 @@ def my_data(session: Session, user: User, now: datetime) -> dict[str, Any]:
             session,
             select(DrawWinner.settlement_id, DrawWinner.rank).where(DrawWinner.user_id == uid),
             ("settlement_id", "rank"),
+        ),
+        "cheer_messages": _rows(
+            session,
+            select(
+                CheerMessage.id,
+                Campaign.slug,
+                CheerMessage.action_id,
+                CheerMessage.text,
+                CheerMessage.created_at,
+                CheerMessage.hidden_at,
+            )
+            .join(Campaign, Campaign.id == CheerMessage.campaign_id)
+            .where(CheerMessage.user_id == uid)
+            .order_by(CheerMessage.id),
+            ("id", "campaign", "action_id", "text", "created_at", "hidden_at"),
+        ),
+        "prize_contacts": _rows(
+            session,
+            select(
+                WinnerContact.settlement_id,
+                WinnerContact.legal_name,
+                WinnerContact.phone,
+                WinnerContact.address,
+                WinnerContact.consented_at,
+            )
+            .where(WinnerContact.user_id == uid)
+            .order_by(WinnerContact.settlement_id),
+            ("settlement_id", "legal_name", "phone", "address", "consented_at"),
         ),
         "receipt_requests": _rows(
             session,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from campaign.models import CheerMessage, MessageRule
 from campaign.services.account_deletion import delete_account
 from campaign.services.cheers import cheer_wall, record_with_message
+from campaign.services.my_data import my_data
 from campaign.services.participation import join
 from campaign.services.progress import progress
 from tests.factories import DAY, NOW, PASSWORD, action, make_campaign, make_user
@@ -24,6 +25,10 @@ def test_a_deleted_account_leaves_its_cheers_counted_but_wordless(session: Sessi
         join(session, person, campaign, None, NOW)
         record_with_message(session, person, campaign, "cheer", None, words, None, NOW)
     raised = progress(session, campaign, NOW).raised
+    # Before: the person's download carries their words, and only theirs.
+    words = [m["text"] for m in my_data(session, writer, NOW)["cheer_messages"]]
+    assert words == ["나무야 잘 자라라"]
+    assert my_data(session, writer, NOW)["prize_contacts"] == []
 
     delete_account(session, writer, password=PASSWORD, confirmed=True, now=NOW + DAY)
     session.flush()
