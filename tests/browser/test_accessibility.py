@@ -27,6 +27,15 @@ PEOPLE = {
     "admin": "admin@aesseuji.example",
 }
 NOT_PAGES = ("/api/v1/", "/static/", "/media/", "/metrics", "/healthz", "/readyz", "/favicon.ico")
+# Addresses that answer a file to save (Content-Disposition: attachment), not a page: the
+# browser starts a download instead of rendering anything axe could look at. Their content is
+# tested where they are built (tests/web/test_account_control.py, tests/web/test_operations.py).
+DOWNLOADS = ("/account/data",)
+DOWNLOAD_SUFFIXES = (".csv",)
+
+
+def is_download(rule: str) -> bool:
+    return rule in DOWNLOADS or rule.endswith(DOWNLOAD_SUFFIXES)
 
 
 def pages_for(caller: str, world: World) -> list[str]:
@@ -36,7 +45,10 @@ def pages_for(caller: str, world: World) -> list[str]:
     return sorted(
         case.path.format(**values)
         for (method, rule), case in MATRIX.items()
-        if method == "GET" and case.expected[column] == 200 and not rule.startswith(NOT_PAGES)
+        if method == "GET"
+        and case.expected[column] == 200
+        and not rule.startswith(NOT_PAGES)
+        and not is_download(rule)
     )
 
 

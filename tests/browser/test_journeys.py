@@ -119,10 +119,9 @@ def test_an_admin_closes_a_campaign_and_downloads_its_export(
     page = context.new_page()
     log_in(page, base, "boss@aesseuji.example")
     page.goto(f"{base}/admin/campaigns/cheers")
+    # Closing is final, so the form asks the admin to tick a confirmation first.
+    page.check("form[action$='/close'] input[name=confirm]")
     page.click("form[action$='/close'] button[type=submit]")
-    confirm = page.locator("form[action$='/close'] button[type=submit]")
-    if confirm.count():  # a confirmation step, where the page asks for one
-        confirm.first.click()
     expect(page.locator("h2", has_text="정산")).to_be_visible()
     page.select_option("select[name=format]", "csv")
     with page.expect_download() as download:
