@@ -41,7 +41,7 @@ def send_results(campaign_id: int) -> int:
         settlement = settlement_for(session, campaign) if campaign else None
         if campaign is None or settlement is None:
             return 0
-        if not results.claim_mailing(session, settlement.id, utcnow()):
+        if not results.claim_results(session, campaign, settlement, utcnow()):
             return 0
     sent = 0
     with db.read_sessions() as session, force_locale("ko"):

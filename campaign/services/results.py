@@ -72,9 +72,26 @@ def winner_ids(session: Session, settlement: Settlement) -> list[int]:
 
 
 def announce(session: Session, campaign: Campaign, settlement: Settlement, now: datetime) -> None:
-    """The in-app notices of a close: the result to every participant, "you won" to winners."""
+    """The notices of a close itself: "you won" to the draw's winners (a handful of rows). The
+    result notice to every participant follows with the result mail (``claim_results``), so a
+    campaign of a million participants still closes in about a second."""
+    winners = winner_ids(session, settlement)
+    if winners:
+        notifications.notify(
+            session, winners, NOTIFY_WON, now,
+            params={"title": campaign.title}, link=f"/c/{campaign.slug}/prize",
+        )  # fmt: skip
+
+
+def claim_results(
+    session: Session, campaign: Campaign, settlement: Settlement, now: datetime
+) -> bool:
+    """Take the job of telling a settlement's participants their result, once: the in-app
+    notice to every participant (one INSERT … SELECT) in the claiming transaction, the mails
+    after it commits. False when someone has already claimed it (then nothing is written)."""
+    if not claim_mailing(session, settlement.id, now):
+        return False
     params = {"title": campaign.title, "total_won": settlement.total_won}
-    # One INSERT … SELECT: a campaign of a million participants closes in one statement.
     session.execute(
         insert(notification_table).from_select(
             ["user_id", "kind", "params", "link", "created_at"],
@@ -87,12 +104,7 @@ def announce(session: Session, campaign: Campaign, settlement: Settlement, now: 
             ).where(Participant.campaign_id == campaign.id),
         )
     )
-    winners = winner_ids(session, settlement)
-    if winners:
-        notifications.notify(
-            session, winners, NOTIFY_WON, now,
-            params={"title": campaign.title}, link=f"/c/{campaign.slug}/prize",
-        )  # fmt: skip
+    return True
 
 
 def announce_cancelled(session: Session, campaign: Campaign, reason: str, now: datetime) -> None:

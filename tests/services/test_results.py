@@ -19,6 +19,7 @@ from campaign.services.actions import record_action
 from campaign.services.corrections import void_action
 from campaign.services.participation import join
 from campaign.services.results import (
+    claim_results,
     public_winners,
     rerun_draw,
     save_contact,
@@ -62,8 +63,15 @@ def test_closing_notifies_everyone_and_the_draw_re_runs_to_the_same_winners(
     assert rerun_draw(session, campaign) == stored
 
     kinds = {(n.user_id, n.kind) for n in session.scalars(select(Notification))}
-    assert {(p.id, "campaign_result") for p in people} <= kinds
     assert {(winner, "draw_won") for winner in stored} <= kinds
+    assert not [k for k in kinds if k[1] == "campaign_result"]  # they come with the mail
+    assert claim_results(session, campaign, settlement, NOW + DAY)
+    assert not claim_results(session, campaign, settlement, NOW + DAY)  # exactly once
+    results = [
+        n.user_id for n in session.scalars(select(Notification)) if n.kind == "campaign_result"
+    ]
+    assert sorted(results) == sorted(p.id for p in people)
+    kinds = {(n.user_id, n.kind) for n in session.scalars(select(Notification))}
     assert len([k for k in kinds if k[1] == "draw_won"]) == 3
     shown = public_winners(session, campaign)
     assert [w.rank for w in shown] == [1, 2, 3]
