@@ -293,12 +293,19 @@ def copy_seconds(url: str) -> float:
         campaign_id = conn.execute("SELECT id FROM campaigns WHERE slug = %s", (SLUG,)).fetchone()[
             0
         ]
-    query = (
-        "SELECT r.legal_name, r.email, r.phone, r.consented_at, g.won FROM receipt_requests r "
-        "JOIN (SELECT user_id, sum(amount_won) AS won FROM pledges "
+    gifts = (
+        "SELECT user_id, extract(year FROM kst_day) AS year, sum(amount_won) AS won, "
+        "sum(CASE WHEN amount_won > 0 THEN 1 ELSE -1 END) AS gifts, "
+        "min(kst_day) AS first_day, max(kst_day) AS last_day FROM pledges "
         f"WHERE campaign_id = {campaign_id} AND source = 'crew' AND user_id IS NOT NULL "
-        f"GROUP BY user_id) g ON g.user_id = r.user_id WHERE r.campaign_id = {campaign_id} "
-        "AND g.won > 0 ORDER BY r.id"
+        "GROUP BY user_id, extract(year FROM kst_day)"
+    )
+    query = (
+        "SELECT r.legal_name, r.email, r.phone, r.consented_at, g.won, r.id, r.status, "
+        "r.donor_kind, r.id_number_sealed, r.id_number_masked, r.address, g.year, g.gifts, "
+        f"g.first_day, g.last_day FROM receipt_requests r JOIN ({gifts}) g "
+        f"ON g.user_id = r.user_id WHERE r.campaign_id = {campaign_id} AND g.won > 0 "
+        "ORDER BY r.id, g.year"
     )
     started = time.perf_counter()
     subprocess.run(
