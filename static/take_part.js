@@ -115,4 +115,5 @@
     event.preventDefault();
     send(form);
   });
+  root.setAttribute("data-ready", "");  // forms are answered in place from here on
 })();

@@ -48,6 +48,8 @@ def test_a_newcomer_signs_up_from_the_challenge_and_votes_for_a_team(browser, li
 
     page.check("input[name=team][value=dog]")
     page.click("#join-form button[type=submit]")
+    # take_part.js answers forms in place once it has run (late on a loaded machine)
+    expect(page.locator("#take-part[data-ready]")).to_be_attached()
     page.evaluate("window.__notReloaded = true")
     page.locator("#do-vote").click()
     result = page.locator("#action-form-vote [data-action-result]")

@@ -28,6 +28,12 @@ def log_in(page: Page, base: str) -> None:
     page.click("main form button[type=submit]")
 
 
+def ready(page: Page) -> None:
+    """Wait until take_part.js answers forms in place: a click before that (a loaded machine
+    runs deferred scripts late) would post the plain form and reload instead."""
+    expect(page.locator("#take-part[data-ready]")).to_be_attached()
+
+
 def test_vote_answers_inline_and_the_match_moves(browser, live_app) -> None:
     app, base = live_app
     slug = seed(app, kind=CampaignKind.TEAM, actions=(action("vote", label="투표"),))
@@ -36,6 +42,7 @@ def test_vote_answers_inline_and_the_match_moves(browser, live_app) -> None:
     page.goto(f"{base}/c/{slug}")
     page.check("input[name=team][value=cat]")
     page.click("#join-form button[type=submit]")
+    ready(page)
     page.evaluate("window.__notReloaded = true")
 
     vote = page.locator("#do-vote")
@@ -63,6 +70,7 @@ def test_the_button_turns_off_with_the_reason_at_the_daily_cap(browser, live_app
     log_in(page, base)
     page.goto(f"{base}/c/{slug}")
     page.click("#join-form button[type=submit]")
+    ready(page)
     expect(page.locator("#state-cheer")).to_have_text("오늘 0/2")
     page.click("#do-cheer")
     expect(page.locator("#state-cheer")).to_have_text("오늘 1/2", timeout=10_000)
@@ -116,6 +124,7 @@ def test_a_stamp_with_evidence_and_a_refused_duplicate_answer_inline(browser, li
     log_in(page, base)
     page.goto(f"{base}/c/{slug}")
     page.click("#join-form button[type=submit]")
+    ready(page)
     page.fill("#evidence-report", "BILL-77")
     page.click("#do-report")
     result = page.locator("#action-form-report [data-action-result]")
