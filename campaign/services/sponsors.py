@@ -32,6 +32,7 @@ from campaign.rules.text import clean_phone, clean_text
 from campaign.services import audit, counters
 from campaign.services.corrections import voided_ids
 from campaign.services.impact import campaign_impact
+from campaign.services.paging import page_of, search
 from campaign.services.settlement import settlement_for
 
 CONTACT_NAME_MAX = 60
@@ -137,18 +138,12 @@ class SponsorPage:
 def list_sponsors(
     session: Session, *, page: int = 1, query: str = "", size: int = PAGE_SIZE
 ) -> SponsorPage:
-    """Sponsors by name, ``size`` a page, optionally those whose name contains ``query``."""
+    """Sponsors by name, ``size`` a page, optionally those whose name contains ``query``
+    (services/paging, like every other admin list)."""
     query = " ".join(query.split())[:SPONSOR_NAME_MAX]
-    statement = select(Sponsor)
-    if query:
-        statement = statement.where(func.lower(Sponsor.name).contains(query.lower()))
-    total = int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
-    rows = session.scalars(
-        statement.order_by(Sponsor.name, Sponsor.id).offset((page - 1) * size).limit(size)
-    )
-    return SponsorPage(list(rows), page, pages, total, query)
+    statement = search(select(Sponsor).order_by(Sponsor.name, Sponsor.id), query, (Sponsor.name,))
+    found = page_of(session, statement, page, size)
+    return SponsorPage(found.items, found.number, found.pages, found.total, query)
 
 
 def all_sponsors(session: Session) -> list[Sponsor]:
