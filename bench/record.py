@@ -7,7 +7,8 @@ BENCH_DATABASE_URL or TEST_DATABASE_URL is set (in a schema of its own, dropped 
 (b) record_action single-threaded, one transaction per action, for a vote (team fight), a cheer
     with a purse, and a stamp action with a daily cap, each with and without an idempotency
     key: actions/s and SQL statements per action;
-(c) PostgreSQL only: N processes voting at once in one team fight, counter_shards=1 vs 8; and
+(c) PostgreSQL only: N processes voting at once in one team fight, counter_shards=1 vs 8 (and 8
+    with a milestone ahead, which every vote watches); and
     the same contention without the app's Python: N processes each committing the floor
     transaction against one counter row vs 8 rows, once as fast as possible and once holding
     the row 2 ms before COMMIT (what a request on another host holds it for: record_action
@@ -137,6 +138,19 @@ CASES: dict[str, dict[str, Any]] = {
         "kind": CampaignKind.TEAM,
         "actions": (action("go"),),
         "milestones": (MilestoneSpec(10**9, 10_000_000),),
+    },
+    # Several rows and a milestone still ahead: each vote also reads the campaign's total and
+    # the paid milestones in its count statement (services/milestones.py).
+    "vote (team fight, 8 counter rows, a milestone ahead)": {
+        "kind": CampaignKind.TEAM,
+        "actions": (action("go"),),
+        "counter_shards": 8,
+        "milestones": (MilestoneSpec(10**9, 10_000_000),),
+    },
+    "vote (team fight, 8 counter rows, no milestone)": {
+        "kind": CampaignKind.TEAM,
+        "actions": (action("go"),),
+        "counter_shards": 8,
     },
     "cheer, 100원 from a purse": {
         "actions": (action("go", worth_won=100),),
@@ -268,7 +282,7 @@ def hot_row(url: str, engine: Engine, pool: WorkerPool) -> list[Row]:
 def concurrent(url: str, engine: Engine, pool: WorkerPool) -> list[Row]:
     rows = []
     for processes in PROCESS_COUNTS:
-        for shards in (1, 8):
+        for shards, ahead in ((1, False), (8, False), (8, True)):
             empty_all_tables(engine)
             with Session(engine) as session:
                 campaign = make_campaign(
@@ -276,6 +290,8 @@ def concurrent(url: str, engine: Engine, pool: WorkerPool) -> list[Row]:
                     kind=CampaignKind.TEAM,
                     counter_shards=shards,
                     actions=(action("vote"),),
+                    # a milestone never reached: every vote watches the total
+                    milestones=(MilestoneSpec(10**9, 1_000),) if ahead else (),
                 )
                 users = [make_user(session) for _ in range(8 * processes)]
                 for i, user in enumerate(users):
@@ -293,6 +309,8 @@ def concurrent(url: str, engine: Engine, pool: WorkerPool) -> list[Row]:
             with Session(engine) as session:
                 assert reconcile(session) == []
             label = f"{processes} processes voting, counter_shards={shards}"
+            if ahead:
+                label += ", a milestone ahead"
             if errors:
                 label += f" ({errors} errors)"
             rows.append(Row("postgresql", label, votes / CONCURRENT_SECONDS))

@@ -33,9 +33,8 @@ from campaign.rules.calendar import kst_day
 from campaign.rules.conversion import UnitRate, won_due
 from campaign.rules.evidence import clean_evidence, clean_idempotency_key
 from campaign.rules.lifecycle import ensure_accepting
-from campaign.rules.milestones import Threshold, crossed
-from campaign.services import counters
-from campaign.services.milestones import unlock, unlock_reached
+from campaign.rules.milestones import crossed
+from campaign.services import counters, milestones
 from campaign.services.sql import insert
 
 actions = Action.__table__
@@ -185,9 +184,15 @@ def record_action(
     shard = 0 if converts else counters.pick_shard(campaign)
     # Without stamp conversion the ₩ due is known now: count and grant in one statement.
     upfront_due = 0 if converts else action_type.worth_won
-    actions_after, stamps_after, won = counters.count_action(
-        session, campaign.id, shard, stamps=stamps, grant_due=upfront_due
+    counted = counters.count_action(
+        session,
+        campaign.id,
+        shard,
+        stamps=stamps,
+        grant_due=upfront_due,
+        watching=milestones.watching(campaign),
     )
+    stamps_after, won = counted.stamps, counted.granted
     if team_id is None:
         _ensure_still_accepting(session, campaign, now)
     if won < upfront_due:
@@ -244,35 +249,36 @@ def record_action(
 
     unlocked: list[UnlockedMilestone] = []
     if campaign.milestones:
-        unlocked = _unlock_crossed(session, campaign, actions_after, action.id, shard, now)
+        unlocked = _unlock_crossed(session, campaign, counted, action.id, shard, now)
     return RecordedAction(action, action_type, won, due, unlocked)
 
 
 def _unlock_crossed(
     session: Session,
     campaign: Campaign,
-    row_actions: int,
+    counted: counters.Counted,
     action_id: int,
     shard: int,
     now: datetime,
 ) -> list[UnlockedMilestone]:
-    thresholds = [Threshold(m.id, m.threshold, m.amount_won) for m in campaign.milestones]
-    shards = campaign.counter_shards
-    if shards == 1:
-        # One counter row: its RETURNING value is the campaign's exact count, so this is the
-        # action that crossed the threshold.
-        unlocked = []
-        for milestone in crossed(row_actions - 1, row_actions, thresholds):
-            granted = unlock(session, campaign, milestone.id, action_id, shard, now)
-            if granted is not None:
-                unlocked.append(UnlockedMilestone(milestone.id, milestone.threshold, granted))
-        return unlocked
-    # Several rows: this row's count times the number of rows estimates the total. When the
-    # estimate crosses a threshold, check the exact total; the scheduler's sweep catches any
-    # threshold the estimate passes late.
-    if crossed((row_actions - 1) * shards, row_actions * shards, thresholds):
-        unlock_reached(session, campaign, now, held_shard=shard)
-    return []
+    """The milestones this action unlocks (see services/milestones.py for several rows)."""
+    if campaign.counter_shards > 1:
+        if counted.campaign_actions is None:
+            return []  # every milestone is paid
+        return [
+            UnlockedMilestone(milestone.id, milestone.threshold, granted)
+            for milestone, granted in milestones.unlock_at_vote(
+                session, campaign, counted, action_id, shard, now
+            )
+        ]
+    # One counter row: its RETURNING value is the campaign's exact count, so this is the
+    # action that crossed the threshold.
+    unlocked = []
+    for milestone in crossed(counted.actions - 1, counted.actions, milestones.thresholds(campaign)):
+        granted = milestones.unlock(session, campaign, milestone.id, action_id, shard, now)
+        if granted is not None:
+            unlocked.append(UnlockedMilestone(milestone.id, milestone.threshold, granted))
+    return unlocked
 
 
 def _ensure_still_accepting(session: Session, campaign: Campaign, now: datetime) -> None:

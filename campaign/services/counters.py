@@ -27,13 +27,21 @@ from sqlalchemy import BigInteger, bindparam, case, func, literal, select, updat
 from sqlalchemy.orm import Session
 
 from campaign.errors import Invalid
-from campaign.models import Campaign, CampaignCounter, Participant, TeamCounter
+from campaign.models import (
+    Campaign,
+    CampaignCounter,
+    Milestone,
+    Participant,
+    Pledge,
+    TeamCounter,
+)
 from campaign.rules.money import allocate
 
 counters = CampaignCounter.__table__
 team_counters = TeamCounter.__table__
 campaigns = Campaign.__table__
 participant_counters = Participant.__table__
+pledges = Pledge.__table__
 
 
 def purse_slices(purse_won: int | None, shards: int) -> list[int | None]:
@@ -65,7 +73,7 @@ def _clamp(due: int):
     )
 
 
-def _count_statement(grants: bool):
+def _count_statement(grants: bool, watch: bool = False):
     values = {
         "actions": counters.c.actions + 1,
         "stamps": counters.c.stamps + bindparam("b_stamps", type_=BigInteger),
@@ -82,30 +90,99 @@ def _count_statement(grants: bool):
             counters.c.shard == bindparam("b_shard"),
         )
         .values(values)
-        .returning(counters.c.actions, counters.c.stamps, counters.c.last_grant)
+        .returning(
+            counters.c.actions,
+            counters.c.stamps,
+            counters.c.last_grant,
+            *(_watched() if watch else ()),
+        )
     )
+
+
+def _watched():
+    """What a vote on a campaign with several rows and milestones still to unlock reads in the
+    same statement as its count: the other rows' committed actions (the statement's snapshot:
+    its own row's new count plus these is the campaign's total as far as this vote can know) and
+    how many of the campaign's milestones are paid (an index probe per milestone)."""
+    others = counters.alias("others")
+    other_actions = (
+        select(func.coalesce(func.sum(others.c.actions), 0))
+        .where(
+            others.c.campaign_id == bindparam("b_campaign_id"),
+            others.c.shard != bindparam("b_shard"),
+        )
+        .scalar_subquery()
+    )
+    milestones = Milestone.__table__
+    paid = (
+        select(func.count())
+        .select_from(pledges)
+        .where(
+            pledges.c.milestone_id.in_(
+                select(milestones.c.id).where(
+                    milestones.c.campaign_id == bindparam("b_campaign_id")
+                )
+            )
+        )
+        .scalar_subquery()
+    )
+    return other_actions.label("other_actions"), paid.label("milestones_paid")
 
 
 # Built once (the vote's hot path): building a statement costs more Python than running its
 # cached compiled form.
 COUNT = _count_statement(grants=False)
 COUNT_AND_GRANT = _count_statement(grants=True)
+COUNT_WATCHING = _count_statement(grants=False, watch=True)
+COUNT_AND_GRANT_WATCHING = _count_statement(grants=True, watch=True)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A counter row after one action: its own actions, stamps and the ₩ granted up front; when
+    the count was ``watching`` (see ``count_action``), also the campaign's total as far as this
+    transaction can see and how many milestones were paid (else None)."""
+
+    actions: int
+    stamps: int
+    granted: int
+    campaign_actions: int | None = None
+    milestones_paid: int | None = None
 
 
 def count_action(
-    session: Session, campaign_id: int, shard: int, *, stamps: int, grant_due: int = 0
-) -> tuple[int, int, int]:
+    session: Session,
+    campaign_id: int,
+    shard: int,
+    *,
+    stamps: int,
+    grant_due: int = 0,
+    watching: bool = False,
+) -> Counted:
     """Add one action (and its stamps) to a counter row; when ``grant_due`` is known up front,
     grant it from this row's purse slice in the same statement.
 
-    Returns (actions, stamps, granted) of the row after the update. With one shard the first
-    two are the campaign's totals.
+    ``actions`` and ``stamps`` are the row's after the update; with one shard they are the
+    campaign's totals. ``watching`` (several rows, milestones to unlock) also reads the other
+    rows and the paid milestones in the same statement: no extra round trip on the vote.
     """
     params = {"b_campaign_id": campaign_id, "b_shard": shard, "b_stamps": stamps}
     if grant_due:
         params["b_due"] = grant_due
-    row = session.connection().execute(COUNT_AND_GRANT if grant_due else COUNT, params).one()
-    return row.actions, row.stamps, (row.last_grant if grant_due else 0)
+        statement = COUNT_AND_GRANT_WATCHING if watching else COUNT_AND_GRANT
+    else:
+        statement = COUNT_WATCHING if watching else COUNT
+    row = session.connection().execute(statement, params).one()
+    granted = row.last_grant if grant_due else 0
+    if not watching:
+        return Counted(row.actions, row.stamps, granted)
+    return Counted(
+        row.actions,
+        row.stamps,
+        granted,
+        row.actions + int(row.other_actions),
+        int(row.milestones_paid),
+    )
 
 
 def grant(session: Session, campaign: Campaign, shard: int, due: int) -> int:

@@ -1,4 +1,21 @@
-"""Unlocking milestones: each one pays its sum exactly once."""
+"""Unlocking milestones: each one pays its sum exactly once, at the vote that reaches it.
+
+With one counter row the vote's own count is the campaign's, so the vote that crosses a
+threshold unlocks it (``unlock``, called with the row held).
+
+With several rows each vote also reads, in the same statement as its count, the other rows'
+committed actions and how many of the campaign's milestones are paid
+(``counters.count_action(watching=True)``). When that total has reached a threshold whose
+milestone is not paid, the vote unlocks it (``unlock_at_vote``) without waiting for anybody.
+That is the crossing vote itself unless several votes crossed at the same instant on different
+rows: each of them then sees the others' counts still uncommitted, and the first vote after them
+unlocks it, a handful of votes later (as many as were in flight). The scheduler's sweep
+(``unlock_reached``) remains for a crossing that no later vote sees: votes stopping right at the
+threshold, or a milestone whose ₩ sat in a row another writer held.
+
+Once every milestone of a campaign is paid a process stops watching it (``_ALL_PAID``, keyed by
+the campaign's rules revision), so a vote storm after the last milestone pays nothing for this.
+"""
 
 from __future__ import annotations
 
@@ -40,40 +57,87 @@ def unlock(
     return granted
 
 
-def unlock_reached(
-    session: Session, campaign: Campaign, now: datetime, *, held_shard: int | None = None
-) -> list[int]:
+def unlock_reached(session: Session, campaign: Campaign, now: datetime) -> list[int]:
     """Unlock every milestone the campaign's total count has reached (a sweep; idempotent).
 
-    Returns the ids of milestones unlocked by this call.
-
-    Called without ``held_shard`` (the scheduler, closing, the CLI) it first locks every counter
-    row in shard order: the count it reads is then final for this transaction, and closing
-    relies on this to wait for the actions in flight before it freezes the ledger. Called by an
-    action that holds its counter row ``held_shard`` (and has written its action row, which
-    another writer with the same evidence may be waiting for) it never waits for anything, so
-    it leaves a milestone to a later sweep whenever another writer holds the milestone, or holds
-    a row whose ₩ the milestone would need.
+    Returns the ids of milestones unlocked by this call. It first locks every counter row in
+    shard order: the count it reads is then final for this transaction, and closing relies on
+    this to wait for the actions in flight before it freezes the ledger. Called by the
+    scheduler, closing, imports and the CLI, never by a vote (``unlock_at_vote``).
     """
-    if held_shard is None:
-        counters.lock_all(session, campaign.id)
+    counters.lock_all(session, campaign.id)
     if not campaign.milestones:
         return []
     total = counters.totals(session, campaign.id).actions
-    thresholds = [Threshold(m.id, m.threshold, m.amount_won) for m in campaign.milestones]
     done = []
-    for milestone in reached(total, thresholds):
-        if held_shard is None:
-            granted = unlock(session, campaign, milestone.id, None, 0, now)
-        else:
-            granted = _unlock_without_waiting(session, campaign, milestone.id, held_shard, now)
-        if granted is not None:
+    for milestone in reached(total, thresholds(campaign)):
+        if unlock(session, campaign, milestone.id, None, 0, now) is not None:
             done.append(milestone.id)
     return done
 
 
+_ALL_PAID: set[tuple[int, int]] = set()  # (campaign id, rules revision) seen with all paid
+_ALL_PAID_MAX = 10_000
+
+
+def watching(campaign: Campaign) -> bool:
+    """Whether a vote on ``campaign`` must read the campaign's total with its count: several
+    counter rows and, as far as this process knows, a milestone still unpaid."""
+    return (
+        campaign.counter_shards > 1
+        and bool(campaign.milestones)
+        and (campaign.id, campaign.revision) not in _ALL_PAID
+    )
+
+
+def unlock_at_vote(
+    session: Session,
+    campaign: Campaign,
+    counted: counters.Counted,
+    action_id: int,
+    held_shard: int,
+    now: datetime,
+) -> list[tuple[Threshold, int]]:
+    """Unlock, for the vote ``action_id`` holding counter row ``held_shard``, every milestone
+    its watched count (``counters.count_action(watching=True)``) has reached and that is not
+    paid yet; returns (milestone, ₩ granted) for each one this vote unlocked.
+
+    It never waits: the vote holds its counter row and has written its action row, which another
+    writer with the same evidence may be waiting for. So a milestone another writer is
+    unlocking right now, or whose ₩ sit in a row another writer holds, is left to the next vote
+    (or the sweep).
+    """
+    assert counted.campaign_actions is not None and counted.milestones_paid is not None
+    if counted.milestones_paid >= len(campaign.milestones):
+        # Committed before this vote began: every later vote may skip the watch.
+        if len(_ALL_PAID) >= _ALL_PAID_MAX:
+            _ALL_PAID.clear()
+        _ALL_PAID.add((campaign.id, campaign.revision))
+        return []
+    due = reached(counted.campaign_actions, thresholds(campaign))
+    if len(due) <= counted.milestones_paid:
+        return []  # what this vote can see reached is paid
+    unlocked = []
+    for milestone in due:
+        granted = _unlock_without_waiting(
+            session, campaign, milestone.id, held_shard, action_id, now
+        )
+        if granted is not None:
+            unlocked.append((milestone, granted))
+    return unlocked
+
+
+def thresholds(campaign: Campaign) -> list[Threshold]:
+    return [Threshold(m.id, m.threshold, m.amount_won) for m in campaign.milestones]
+
+
 def _unlock_without_waiting(
-    session: Session, campaign: Campaign, milestone_id: int, held_shard: int, now: datetime
+    session: Session,
+    campaign: Campaign,
+    milestone_id: int,
+    held_shard: int,
+    action_id: int,
+    now: datetime,
 ) -> int | None:
     milestone = session.scalar(
         select(Milestone).where(Milestone.id == milestone_id).with_for_update(skip_locked=True)
@@ -81,14 +145,14 @@ def _unlock_without_waiting(
     if milestone is None or _unlocked(session, milestone_id):
         return None  # another writer is unlocking it right now, or has
     # On PostgreSQL a lower row may be skipped; a milestone is paid once, so it must not be paid
-    # short while ₩ wait in a busy row: undo and leave it to the sweep.
+    # short while ₩ wait in a busy row: undo and leave it to the next vote or the sweep.
     attempt = session.begin_nested()
     granted = counters.grant_from_held(session, campaign, held_shard, milestone.amount_won)
     if granted is None:
         attempt.rollback()
         return None
     attempt.commit()
-    _write_pledge(session, campaign, milestone, granted, None, now)
+    _write_pledge(session, campaign, milestone, granted, action_id, now)
     return granted
 
 

@@ -15,7 +15,16 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from campaign.models import Action, CampaignKind, DailyTally, Settlement, User
+from campaign.models import (
+    Action,
+    CampaignKind,
+    DailyTally,
+    Milestone,
+    Pledge,
+    PledgeSource,
+    Settlement,
+    User,
+)
 from campaign.rules.campaign_spec import MilestoneSpec
 from campaign.services import counters
 from campaign.services.milestones import unlock_reached
@@ -210,6 +219,54 @@ def test_postgres_stamps_and_cheers_on_sharded_counters(
         assert completing == 6  # exactly one action completed each tree
         totals = counters.totals(session, campaign_id)
         assert (totals.stamps, totals.sponsor_won, totals.purse_left) == (240, 20_000, 0)
+        assert reconcile(session) == []
+
+
+def test_postgres_sharded_milestones_unlock_at_the_crossing_vote(
+    pool: WorkerPool, pg: tuple[str, Engine]
+) -> None:
+    """Six processes vote on eight counter rows with no sweep running: every milestone is
+    unlocked by a vote, once, never before its threshold and at most a few votes after it (the
+    votes in flight at the crossing cannot see each other's uncommitted counts)."""
+    url, engine = pg
+    processes, steps = 6, 40
+    thresholds = (50, 120, 200)
+    with Session(engine) as session:
+        campaign = make_campaign(
+            session,
+            kind=CampaignKind.TEAM,
+            counter_shards=8,
+            actions=(action("vote"),),
+            milestones=tuple(MilestoneSpec(t, 1_000 * t) for t in thresholds),
+        )
+        users = people(session, campaign, ["dog", "cat"] * 6)
+        session.commit()
+        campaign_id = campaign.id
+
+    outcomes = together(pool, url, campaign_id, plans(users, processes, steps, codes=["vote"]))
+
+    counts = tally(outcomes)
+    no_database_errors(counts)
+    assert counts == {"ok": processes * steps}
+    with Session(engine) as session:
+        unlocked_by = dict(
+            session.execute(
+                select(Milestone.threshold, Pledge.action_id)
+                .join(Pledge, Pledge.milestone_id == Milestone.id)
+                .where(Milestone.campaign_id == campaign_id)
+            ).all()
+        )
+        assert sorted(unlocked_by) == list(thresholds)
+        for threshold, action_id in unlocked_by.items():
+            assert action_id is not None  # a vote, not a sweep
+            # A vote's action row is written after its count, so every action it counted has a
+            # lower id: the unlocking vote's position in id order is at least the threshold.
+            position = session.scalar(
+                select(func.count()).select_from(Action).where(Action.id <= action_id)
+            )
+            assert threshold <= position <= threshold + 2 * processes, (threshold, position)
+        assert pledged(session, campaign_id, PledgeSource.MILESTONE) == 1_000 * sum(thresholds)
+        assert set(milestone_pledges(session, campaign_id).values()) == {1}
         assert reconcile(session) == []
 
 

@@ -21,7 +21,7 @@ from campaign.errors import (
 from campaign.models import Action, Campaign, CampaignKind, CampaignStatus, Pledge, PledgeSource
 from campaign.rules.campaign_spec import MilestoneSpec
 from campaign.rules.states import Evidence
-from campaign.services import counters
+from campaign.services import counters, milestones
 from campaign.services.actions import RecordedAction, record_action
 from campaign.services.milestones import unlock_reached
 from campaign.services.participation import join
@@ -477,7 +477,7 @@ def test_sharded_stamp_grants_spill_over_to_other_rows(session: Session) -> None
     assert reconcile(session) == []
 
 
-def test_sharded_milestones_unlock_through_the_sweep(session: Session) -> None:
+def test_sharded_milestones_unlock_at_the_vote_that_reaches_them(session: Session) -> None:
     campaign = make_campaign(
         session,
         kind=CampaignKind.TEAM,
@@ -491,24 +491,72 @@ def test_sharded_milestones_unlock_through_the_sweep(session: Session) -> None:
         ),
     )
     dog, cat = joined(session, campaign, "dog"), joined(session, campaign, "cat")
-    for i in range(25):
-        record(session, (dog, cat)[i % 2], campaign, "vote")
-    session.commit()
-    # However the estimate fell, the sweep settles it: both reached milestones, once each.
-    unlock_reached(session, campaign, NOW)
-    session.commit()
-    by_threshold = {m.id: m.threshold for m in campaign.milestones}
-    paid = milestone_pledges(session, campaign.id)
-    assert sorted(by_threshold[m] for m in paid) == [10, 20]
-    assert set(paid.values()) == {1}
-    assert unlock_reached(session, campaign, NOW) == []
-    for _ in range(5):
-        record(session, dog, campaign, "vote")
-    unlock_reached(session, campaign, NOW)
-    session.commit()
-    assert pledged(session, campaign.id, PledgeSource.MILESTONE) == 25_000  # clamped: 10+10+5
+    results = []
+    for i in range(30):
+        results.append(record(session, (dog, cat)[i % 2], campaign, "vote"))
+        session.commit()
+    # One vote at a time, each sees the whole count: the 10th, 20th and 30th votes unlock, with
+    # the last one clamped to what the purse has left (10,000 + 10,000 + 5,000).
+    unlocking = {n + 1: r.milestones for n, r in enumerate(results) if r.milestones}
+    assert {n: [(m.threshold, m.won) for m in ms] for n, ms in unlocking.items()} == {
+        10: [(10, 10_000)],
+        20: [(20, 10_000)],
+        30: [(30, 5_000)],
+    }
+    by_action = session.execute(
+        select(Pledge.action_id).where(Pledge.source == PledgeSource.MILESTONE)
+    ).scalars()
+    assert sorted(by_action) == [results[n - 1].action.id for n in (10, 20, 30)]
+    assert unlock_reached(session, campaign, NOW) == []  # nothing left for the sweep
+    assert pledged(session, campaign.id, PledgeSource.MILESTONE) == 25_000
     assert counters.totals(session, campaign.id).purse_left == 0
     assert set(milestone_pledges(session, campaign.id).values()) == {1}
+    assert reconcile(session) == []
+
+
+def test_sharded_milestones_stop_being_watched_once_all_are_paid(session: Session) -> None:
+    campaign = make_campaign(
+        session,
+        kind=CampaignKind.TEAM,
+        actions=(action("vote"),),
+        counter_shards=4,
+        milestones=(MilestoneSpec(2, 1_000),),
+    )
+    user = joined(session, campaign, "dog")
+    assert milestones.watching(campaign)
+    first, second = (record(session, user, campaign, "vote") for _ in range(2))
+    session.commit()
+    assert [m.threshold for m in second.milestones] == [2] and not first.milestones
+    assert milestones.watching(campaign)  # this vote's own pledge was not committed yet
+    record(session, user, campaign, "vote")  # reads the paid milestone: stops watching
+    session.commit()
+    assert not milestones.watching(campaign)
+    assert set(milestone_pledges(session, campaign.id).values()) == {1}
+    assert counters.totals(session, campaign.id).actions == 3
+    assert reconcile(session) == []
+
+
+def test_a_crossing_no_vote_could_pay_is_left_to_the_sweep(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When every vote near the threshold found the milestone or the purse row busy (only
+    possible under concurrency), the sweep pays it."""
+    campaign = make_campaign(
+        session,
+        kind=CampaignKind.TEAM,
+        actions=(action("vote"),),
+        counter_shards=4,
+        milestones=(MilestoneSpec(3, 1_000),),
+    )
+    user = joined(session, campaign, "dog")
+    monkeypatch.setattr(milestones, "_unlock_without_waiting", lambda *args: None)
+    assert not any(record(session, user, campaign, "vote").milestones for _ in range(4))
+    session.commit()
+    assert milestone_pledges(session, campaign.id) == {}
+    monkeypatch.undo()
+    assert len(unlock_reached(session, campaign, NOW)) == 1
+    session.commit()
+    assert pledged(session, campaign.id, PledgeSource.MILESTONE) == 1_000
     assert reconcile(session) == []
 
 
