@@ -90,6 +90,10 @@ class Reason(enum.StrEnum):
         _("Use lower-case letters, digits and . _ - only, like edoc.switched."),
     )
     SLUG_FORMAT = "slug_format", _("Use 2 to 80 lower-case letters, digits and hyphens.")
+    SLUG_RESERVED = (
+        "slug_reserved",
+        _("This address is used by the site itself. Choose another one."),
+    )
     SLUG_TAKEN = "slug_taken", _("Another campaign already uses this address.")
     UNKNOWN_PARTNER = "unknown_partner", _("Choose a partner from the list.")
     DUPLICATE_PARTNER = "duplicate_partner", _("Each partner may appear only once.")
