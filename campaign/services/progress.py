@@ -15,6 +15,8 @@ from campaign.rules.accounts import mask_name
 from campaign.rules.conversion import marginal_won
 from campaign.rules.countdown import Countdown, countdown
 from campaign.rules.lifecycle import is_live
+from campaign.rules.team_fight import Lead
+from campaign.rules.team_fight import lead as team_lead
 from campaign.services import counters
 from campaign.services.actions import unit_rate
 from campaign.services.campaigns import can_see, visible_campaigns
@@ -80,6 +82,9 @@ class Progress:
     live: bool
     units_counted: Fraction | None = None  # what the stamps add up to, paid or not
     units_unfunded: int | None = None  # whole units counted after the purse ran out
+    # Which team is ahead (its code) and by how many actions; None without teams. The same
+    # rule picks the settlement's winner (rules/team_fight.py).
+    lead: Lead[str] | None = None
 
     @property
     def percent(self) -> float:
@@ -139,6 +144,7 @@ def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
         units_counted=impact.counted if impact else None,
         units_unfunded=impact.unfunded if impact else None,
         teams=teams,
+        lead=team_lead({t.code: t.actions for t in teams}) if teams else None,
         milestones=[
             MilestoneProgress(
                 m.id,

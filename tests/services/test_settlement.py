@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,9 +20,11 @@ from campaign.models import (
 )
 from campaign.rules.campaign_spec import BeneficiarySpec, MilestoneSpec
 from campaign.rules.draw import draw, draw_seed
+from campaign.rules.team_fight import Lead
 from campaign.services import counters, lifecycle
 from campaign.services.actions import record_action
 from campaign.services.participation import join
+from campaign.services.progress import progress
 from campaign.services.settlement import draw_candidates, ledger_digest
 from tests.factories import NOW, action, make_campaign, make_partner, make_user
 
@@ -136,3 +139,30 @@ def test_cheer_settlement_with_an_exhausted_purse(session: Session) -> None:
 def test_empty_campaign_settles_to_zero(session: Session) -> None:
     settlement = close_and_get(session, make_campaign(session))
     assert (settlement.total_won, settlement.actions, settlement.participants) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("dog_votes", "cat_votes", "leader", "gap"),
+    [(3, 1, "dog", 2), (1, 4, "cat", 3), (2, 2, None, 0), (0, 0, None, 0)],
+)
+def test_the_live_lead_names_the_team_the_settlement_crowns(
+    session: Session, dog_votes: int, cat_votes: int, leader: str | None, gap: int
+) -> None:
+    campaign = make_campaign(session, kind=CampaignKind.TEAM, actions=(action("vote"),))
+    for team, votes in (("dog", dog_votes), ("cat", cat_votes)):
+        person = make_user(session)
+        join(session, person, campaign, team, NOW)
+        for _ in range(votes):
+            record_action(session, person, campaign, "vote", None, None, NOW)
+    live = progress(session, campaign, NOW).lead
+    assert live == Lead(leader, gap)
+    settlement = close_and_get(session, campaign)
+    crowned = [
+        t.team_id
+        for t in session.scalars(
+            select(SettlementTeam).where(SettlementTeam.settlement_id == settlement.id)
+        )
+        if t.winner
+    ]
+    assert crowned == ([campaign.team(leader).id] if leader else [])
+    assert progress(session, campaign, NOW + timedelta(hours=2)).lead == live  # the page after
