@@ -80,6 +80,23 @@ def test_the_void_form_refuses_bad_input_and_voids_good(app: Flask, client: Flas
         assert reconcile(session) == []
 
 
+def test_a_voided_action_is_off_the_public_page_and_marked_on_my_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    slug, action_id = _setup(app)
+    AuthActions(client).login("admin@example.com")
+    before = text(client.get(f"/c/{slug}"))
+    assert 'class="activity-list"' in before
+    void = {"what": "action", "target_id": str(action_id), "reason": "가짜 참여", "confirm": "y"}
+    assert client.post(f"/admin/campaigns/{slug}/void", data=void).status_code == 302
+    AuthActions(client).logout()
+    after = text(client.get(f"/c/{slug}"))
+    assert 'class="activity-list"' not in after  # its only action was the voided one
+    AuthActions(client).login("doer@example.com")
+    mine = text(client.get("/me"))
+    assert "무효 처리됐어요: 더는 세지 않아요" in mine and "사유: 가짜 참여" in mine
+
+
 def test_sponsor_forms_refuse_bad_input_and_page_the_list(app: Flask, client: FlaskClient) -> None:
     slug, _action_id = _setup(app)
     AuthActions(client).login("admin@example.com")
