@@ -105,7 +105,12 @@ def test_sponsor_forms_refuse_bad_input_and_page_the_list(app: Flask, client: Fl
     bad_logo = client.post(
         "/admin/sponsors/new", data={"name": "카카오페이", "logo_url": "javascript:1"}
     )
-    assert bad_logo.status_code == 422 and "https://" in text(bad_logo)
+    assert bad_logo.status_code == 422 and "/static/ 아래 경로를 입력하거나" in text(bad_logo)
+    # Another site's address would be saved and never shown (CSP img-src 'self').
+    elsewhere = client.post(
+        "/admin/sponsors/new", data={"name": "카카오페이", "logo_url": "https://cdn.example/kp.png"}
+    )
+    assert elsewhere.status_code == 422 and "로고를 올려 주세요" in text(elsewhere)
     bad_mail = client.post(
         "/admin/sponsors/new", data={"name": "카카오페이", "contact_email": "x@"}
     )
@@ -138,6 +143,7 @@ def test_sponsor_forms_refuse_bad_input_and_page_the_list(app: Flask, client: Fl
         assert session.scalar(select(CampaignSponsor.sponsor_id)) == sponsor_id
     statement = client.get(f"/admin/campaigns/{slug}/sponsor-statement")
     assert statement.status_code == 200 and "카카오페이" in text(statement)
+    assert 'src="/static/kp.png"' in text(statement)  # the typed path, while nothing is uploaded
     exported = client.get(f"/admin/campaigns/{slug}/sponsor-statement.csv")
     rows = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
     assert ["purse_sponsor", "카카오페이"] in rows and ["action_won", "100"] in rows
