@@ -14,10 +14,13 @@ from campaign.models import (
     Action,
     ActionType,
     Campaign,
+    CampaignStatus,
     Correction,
     Participant,
     Pledge,
     PledgeSource,
+    Settlement,
+    SettlementTeam,
     User,
 )
 from campaign.rules.accounts import mask_name
@@ -153,7 +156,7 @@ def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
         units_counted=impact.counted if impact else None,
         units_unfunded=impact.unfunded if impact else None,
         teams=teams,
-        lead=team_lead({t.code: t.actions for t in teams}) if teams else None,
+        lead=_lead(session, campaign, teams),
         milestones=[
             MilestoneProgress(
                 m.id,
@@ -174,6 +177,26 @@ def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
         },
         live=is_live(campaign.status, campaign.starts_at, campaign.ends_at, now),
     )
+
+
+def _lead(session: Session, campaign: Campaign, teams: list[TeamProgress]) -> Lead[str] | None:
+    """Live, the lead of the team counters. Once the settlement is frozen, the lead of its
+    team results: a void after close moves the counters but never the winner, and the page
+    must name the team the settlement crowned (a few rows by the settlement's primary key)."""
+    if not teams:
+        return None
+    frozen = (
+        dict(
+            session.execute(
+                select(SettlementTeam.team_id, SettlementTeam.actions)
+                .join(Settlement, Settlement.id == SettlementTeam.settlement_id)
+                .where(Settlement.campaign_id == campaign.id)
+            ).all()
+        )
+        if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.SETTLED)
+        else {}
+    )
+    return team_lead({t.code: int(frozen.get(t.id, t.actions)) for t in teams})
 
 
 def _milestones_paid(session: Session, campaign: Campaign) -> dict[int, int]:

@@ -13,6 +13,7 @@ from campaign.models import (
     DrawWinner,
     Evidence,
     Pledge,
+    Role,
     Settlement,
     SettlementAllocation,
     SettlementDay,
@@ -23,6 +24,7 @@ from campaign.rules.draw import draw, draw_seed
 from campaign.rules.team_fight import Lead
 from campaign.services import counters, lifecycle
 from campaign.services.actions import record_action
+from campaign.services.corrections import void_action
 from campaign.services.participation import join
 from campaign.services.progress import progress
 from campaign.services.settlement import draw_candidates, ledger_digest
@@ -166,3 +168,25 @@ def test_the_live_lead_names_the_team_the_settlement_crowns(
     ]
     assert crowned == ([campaign.team(leader).id] if leader else [])
     assert progress(session, campaign, NOW + timedelta(hours=2)).lead == live  # the page after
+
+
+def test_after_close_the_lead_stays_the_settlements_though_a_void_moves_the_counters(
+    session: Session,
+) -> None:
+    campaign = make_campaign(session, kind=CampaignKind.TEAM, actions=(action("vote"),))
+    dog_votes = []
+    for team, votes in (("dog", 3), ("cat", 2)):
+        person = make_user(session)
+        join(session, person, campaign, team, NOW)
+        for _ in range(votes):
+            recorded = record_action(session, person, campaign, "vote", None, None, NOW)
+            if team == "dog":
+                dog_votes.append(recorded.action.id)
+    close_and_get(session, campaign)
+    admin = make_user(session, role=Role.ADMIN)
+    later = NOW + timedelta(hours=2)
+    for action_id in dog_votes[:2]:  # dog now has 1 counted vote to cat's 2
+        void_action(session, campaign, action_id, reason="중복", actor=admin, now=later)
+    shown = progress(session, campaign, later)
+    assert [t.actions for t in shown.teams] == [1, 2]  # the counters moved back ...
+    assert shown.lead == Lead("dog", 1)  # ... the winner did not: the settlement's 3 to 2
