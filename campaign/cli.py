@@ -313,6 +313,10 @@ def dev_command(host: str, port: int) -> None:
         click.echo(f"  {line}")
     click.echo("")
     app = current_app._get_current_object()
+    # The in-process scheduler mails results (an admin's close included) outside any request,
+    # so its links need the site's address.
+    if not app.config["PUBLIC_URL"]:
+        app.config["PUBLIC_URL"] = f"http://{host}:{port}"
     scheduler.start_in_background(app)
     # Not app.run(): Flask ignores that under the `flask` command. No reloader: it would start
     # a second process, and with it a second scheduler.

@@ -90,6 +90,10 @@ class Reason(enum.StrEnum):
         _("Use lower-case letters, digits and . _ - only, like edoc.switched."),
     )
     SLUG_FORMAT = "slug_format", _("Use 2 to 80 lower-case letters, digits and hyphens.")
+    SLUG_RESERVED = (
+        "slug_reserved",
+        _("This address is used by the site itself. Choose another one."),
+    )
     SLUG_TAKEN = "slug_taken", _("Another campaign already uses this address.")
     UNKNOWN_PARTNER = "unknown_partner", _("Choose a partner from the list.")
     DUPLICATE_PARTNER = "duplicate_partner", _("Each partner may appear only once.")
@@ -152,7 +156,10 @@ class Reason(enum.StrEnum):
     SEASON_TAKEN = "season_taken", _("This campaign already has a next season.")
     UNKNOWN_CAMPAIGN = "unknown_campaign", _("There is no campaign at this address.")
     CONSENT_REQUIRED = "consent_required", _("Tick the box to give your consent.")
-    URL_FORMAT = "url_format", _("Enter an address starting with https://, http:// or /static/.")
+    STATIC_PATH = (
+        "static_path",
+        _("Enter a path under /static/, or upload the logo: pages show only this site's images."),
+    )
     ID_NUMBER_FORMAT = (
         "id_number_format",
         _("Enter the number as on the card: 13 digits for a person, 10 for a company."),

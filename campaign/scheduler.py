@@ -292,8 +292,9 @@ def _add_jobs(
 
 
 def mail_results(app: Flask, lock: LeaderLock) -> Callable[[], None]:
-    """The job that mails the results of closed campaigns nobody has mailed yet (the closes
-    this scheduler made; an admin's close mails its own after the commit)."""
+    """The job that mails the results of closed campaigns nobody has mailed yet: the closes
+    this scheduler made and an admin's close alike (that request only promises the mail within
+    a minute, so it never runs for as long as a big campaign's mailing takes)."""
 
     def run() -> None:
         if not lock.held():

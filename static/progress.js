@@ -56,13 +56,14 @@
       el.hidden = !(data.purse_left !== null && data.purse_left <= 0);
     });
     // "냥냥이가 312표 앞서요": one sentence per team on the element, the gap filled in here.
+    // Who leads is the server's answer (data.lead, the settlement's own rule), never worked
+    // out here from the team numbers.
     root.querySelectorAll("[data-lead]").forEach(function (el) {
-      var teams = (data.teams || []).slice().sort(function (a, b) { return b.actions - a.actions; });
-      if (teams.length < 2) { return; }
-      var gap = teams[0].actions - teams[1].actions;
-      var sentence = gap === 0 ? el.getAttribute("data-lead-tie")
-        : el.getAttribute("data-lead-" + teams[0].code);
-      if (sentence) { el.textContent = sentence.replace("{gap}", grouped(gap)); }
+      var lead = data.lead;
+      if (!lead) { return; }
+      var sentence = lead.team === null ? el.getAttribute("data-lead-tie")
+        : el.getAttribute("data-lead-" + lead.team);
+      if (sentence) { el.textContent = sentence.replace("{gap}", grouped(lead.gap)); }
     });
     (data.milestones || []).forEach(function (m) {
       var el = root.querySelector('[data-milestone="' + m.threshold + '"]');

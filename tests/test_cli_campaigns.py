@@ -101,6 +101,7 @@ def test_the_api_detail_creates_the_same_campaign(
     ("changes", "field", "reason"),
     [
         ({"slug": "Not A Slug"}, "slug", "slug_format"),
+        ({"slug": "new"}, "slug", "slug_reserved"),
         ({"draw_winners": "twenty"}, "draw_winners", "not_a_number"),
         ({"counter_shards": 65}, "counter_shards", "out_of_range"),
         ({"starts_at": "next monday"}, "starts_at", "datetime_format"),

@@ -155,6 +155,11 @@ def progress_json(campaign: Campaign, progress: Progress) -> dict[str, Any]:
             }
             for t in progress.teams
         ],
+        "lead": (
+            {"team": progress.lead.leader, "gap": progress.lead.gap}
+            if progress.lead is not None
+            else None
+        ),
         "milestones": [_milestone_json(m) for m in progress.milestones],
         "next_milestone": _milestone_json(upcoming) if upcoming else None,
         "purse_won": progress.purse_won,

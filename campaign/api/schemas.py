@@ -311,6 +311,25 @@ COMPONENTS: dict[str, Schema] = {
                     },
                 },
             },
+            "lead": {
+                "description": (
+                    "Who is ahead in a team fight, by the rule the settlement picks its "
+                    "winner with: `team` is the code of the one team strictly ahead, null for "
+                    "a tie or before any vote; `gap` is its lead over the second team in "
+                    "actions (0 for a tie). Null when the campaign has no teams."
+                ),
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "required": ["team", "gap"],
+                        "properties": {
+                            "team": {"type": ["string", "null"]},
+                            "gap": {"type": "integer", "minimum": 0},
+                        },
+                    },
+                    {"type": "null"},
+                ],
+            },
             "milestones": {"type": "array", "items": ref("Milestone")},
             "next_milestone": {"anyOf": [ref("Milestone"), {"type": "null"}]},
             "purse_won": {"type": ["integer", "null"]},

@@ -1,6 +1,7 @@
 """The mails of a campaign's end: each participant's result at close, the winners' "you won",
-and the notice of a cancellation. Sent after the commit, from a request (after_commit), the CLI
-or the scheduler (an app context, no request: links then use PUBLIC_URL)."""
+and the notice of a cancellation. Results are sent by the scheduler's mail_results job or the CLI
+(an app context, no request: links then use PUBLIC_URL), never inside an admin's request; the
+cancellation notice still goes after the commit of its request (after_commit)."""
 
 from __future__ import annotations
 

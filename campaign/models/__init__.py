@@ -5,7 +5,13 @@ from campaign.models.audit import AuditEntry
 from campaign.models.campaigns import ActionType, Beneficiary, Campaign, Milestone, Team
 from campaign.models.cheers import CheerMessage, ContentReport
 from campaign.models.crew import Endorsement, Proposal, ProposalComment, ProposalDecision
-from campaign.models.images import CampaignCover, PartnerLogo, ProposalCover, StoredImage
+from campaign.models.images import (
+    CampaignCover,
+    PartnerLogo,
+    ProposalCover,
+    SponsorLogo,
+    StoredImage,
+)
 from campaign.models.integrations import Integration, WebhookDelivery, WebhookEvent
 from campaign.models.ledger import (
     Action,
@@ -88,6 +94,7 @@ __all__ = [
     "SettlementStatus",
     "SettlementTeam",
     "Sponsor",
+    "SponsorLogo",
     "StoredImage",
     "Team",
     "TeamCounter",

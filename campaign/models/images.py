@@ -1,8 +1,8 @@
 """Uploaded images: what is known of each stored object (its bytes are in the image store,
 campaign/storage.py), and where each is shown with which words.
 
-The placements are tables of their own rather than columns of campaigns, partners and
-proposals: a picture changes nothing those rows guard (rules, money, state), and the hot rows
+The placements are tables of their own rather than columns of campaigns, partners, sponsors
+and proposals: a picture changes nothing those rows guard (rules, money, state), and the hot rows
 that every action touches stay as they were.
 """
 
@@ -66,6 +66,18 @@ class PartnerLogo(_Placement, Base):
 
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
+    )
+    image: Mapped[StoredImage] = relationship(lazy="joined")
+
+
+class SponsorLogo(_Placement, Base):
+    """A sponsor's logo, shown beside its name (statement, campaign page); it replaces the
+    typed ``Sponsor.logo_url``, which stays only as a fallback for a path under /static/."""
+
+    __tablename__ = "sponsor_logos"
+
+    sponsor_id: Mapped[int] = mapped_column(
+        ForeignKey("sponsors.id", ondelete="CASCADE"), primary_key=True
     )
     image: Mapped[StoredImage] = relationship(lazy="joined")
 

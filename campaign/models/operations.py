@@ -23,7 +23,7 @@ class Sponsor(Base):
     contact_name: Mapped[str | None] = mapped_column(String(60))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
-    # A URL or a path under static/; image upload comes later.
+    # A path under /static/: the fallback while no logo is uploaded (models/images.SponsorLogo).
     logo_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -30,6 +30,13 @@ from campaign.rules.states import CampaignKind, Evidence, MessageRule
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 SLUG_MAX = 80
 SLUG = re.compile(rf"^[a-z0-9][a-z0-9-]{{1,{SLUG_MAX - 1}}}$")
+# Words the site's own addresses use where a slug goes (/admin/campaigns/new is a page, not a
+# campaign called "new"), and a few it is likely to: a campaign there could never be reached,
+# or would be shadowed by the next route. tests/web/test_reserved_slugs.py walks the URL map
+# and fails when a route puts a fixed word in a slug's place that is missing here.
+RESERVED_SLUGS = frozenset(
+    {"new", "edit", "export", "import", "search", "settings", "drafts", "archive", "feed"}
+)
 MAX_WON = 10**13  # 10조원: far beyond any campaign; keeps arithmetic and columns safe
 MAX_COUNT = 10**12
 MAX_ID = 2**63 - 1
@@ -302,6 +309,8 @@ def validate(spec: CampaignSpec, *, names: Mapping[str, str] | None = None) -> N
 def _validate(spec: CampaignSpec) -> None:
     if not SLUG.match(spec.slug or ""):
         raise Invalid("slug", "slug_format")
+    if spec.slug in RESERVED_SLUGS:
+        raise Invalid("slug", "slug_reserved")
     _line(spec.title, "title", TITLE_MAX)
     _line(spec.summary, "summary", SUMMARY_MAX, required=False)
     _line(spec.story, "story", STORY_MAX, required=False)

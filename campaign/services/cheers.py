@@ -14,7 +14,15 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from campaign.errors import IdempotencyKeyReused
-from campaign.models import Action, ActionType, Campaign, CheerMessage, ContentReport, User
+from campaign.models import (
+    Action,
+    ActionType,
+    Campaign,
+    CheerMessage,
+    ContentReport,
+    Correction,
+    User,
+)
 from campaign.rules.accounts import mask_name
 from campaign.rules.cheers import clean_message
 from campaign.rules.states import MessageRule
@@ -127,7 +135,11 @@ def cheer_wall(
         .join(User, User.id == CheerMessage.user_id)
         .join(Action, Action.id == CheerMessage.action_id)
         .join(ActionType, ActionType.id == Action.action_type_id)
-        .where(CheerMessage.campaign_id == campaign.id)
+        .where(
+            CheerMessage.campaign_id == campaign.id,
+            # A voided cheer no longer counts; its message must not stand as if it did.
+            ~exists().where(Correction.action_id == CheerMessage.action_id),
+        )
         .order_by(CheerMessage.id.desc())
         .limit(limit + 1)
     )

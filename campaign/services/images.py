@@ -1,4 +1,5 @@
-"""Uploaded images: a campaign's cover, a partner's logo, the cover a crew proposal suggests.
+"""Uploaded images: a campaign's cover, a partner's or a sponsor's logo, the cover a crew
+proposal suggests. One function places them all (``place_image``); the setters name where.
 
 Every upload is checked and re-encoded (rules/images.py) before a byte reaches the store; the
 words that describe the picture are checked before that, so a refusal stores nothing at all.
@@ -9,8 +10,10 @@ to nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +26,8 @@ from campaign.models import (
     PartnerLogo,
     Proposal,
     ProposalCover,
+    Sponsor,
+    SponsorLogo,
     StoredImage,
     User,
 )
@@ -33,7 +38,7 @@ from campaign.services import audit
 from campaign.services.proposals import held_by
 from campaign.storage import ImageStore
 
-Placement = TypeVar("Placement", CampaignCover, PartnerLogo, ProposalCover)
+Placement = TypeVar("Placement", CampaignCover, PartnerLogo, SponsorLogo, ProposalCover)
 
 
 def store_image(
@@ -71,27 +76,64 @@ def store_image(
     return image
 
 
-def _place(
+@dataclass(frozen=True)
+class Placing(Generic[Placement]):
+    """Where an image goes: the placement table, the column naming its owner, and the audit
+    entry a change writes (None: the owner keeps its own history, as a proposal does)."""
+
+    model: type[Placement]
+    owner: str
+    audit_action: str | None
+
+
+CAMPAIGN_COVER = Placing(CampaignCover, "campaign_id", "campaign.cover")
+PARTNER_LOGO = Placing(PartnerLogo, "partner_id", "partner.logo")
+SPONSOR_LOGO = Placing(SponsorLogo, "sponsor_id", "sponsor.logo")
+PROPOSAL_COVER = Placing(ProposalCover, "proposal_id", None)
+
+
+def place_image(
     session: Session,
-    placement: Placement | None,
-    make: type[Placement],
-    owner: dict[str, int],
-    image: StoredImage,
-    alt: str,
+    store: ImageStore,
+    limits: ImageLimits,
+    placing: Placing[Placement],
+    owner_id: int,
+    raw: bytes,
+    alt: str | None,
     actor: User | None,
     now: datetime,
-) -> tuple[Placement, dict[str, str] | None]:
+    *,
+    campaign_id: int | None = None,
+) -> Placement:
+    """Show ``raw`` at ``placing`` for its owner (a first picture or a new one), with the
+    words that describe it; audited as ``placing.audit_action`` (the entry's campaign is
+    ``campaign_id``). Raises Invalid ("alt" before "image") and stores nothing when refused."""
+    words = clean_alt(alt)
+    image = store_image(session, store, raw, limits, actor, now)
+    placement = session.get(placing.model, owner_id)
     before = {"image": placement.image.key, "alt": placement.alt} if placement else None
     if placement is None:
-        placement = make(**owner)
+        placement = placing.model(**{placing.owner: owner_id})
         session.add(placement)
     placement.image_id = image.id
     placement.image = image
-    placement.alt = alt
+    placement.alt = words
     placement.set_by_id = actor.id if actor is not None else None
     placement.set_at = now
     session.flush()
-    return placement, before
+    if placing.audit_action is not None:
+        owner = {placing.owner: owner_id}
+        audit.record(
+            session,
+            actor=actor,
+            action=placing.audit_action,
+            now=now,
+            campaign_id=campaign_id,
+            before={**owner, **before} if before else None,
+            after={**owner, "image": image.key, "alt": words},
+            actor_label="admin" if actor is not None else "system",
+        )
+    return placement
 
 
 def set_campaign_cover(
@@ -105,29 +147,18 @@ def set_campaign_cover(
     now: datetime,
 ) -> CampaignCover:
     """Give a campaign its cover (or a new one), with the words that describe it; audited."""
-    words = clean_alt(alt)
-    image = store_image(session, store, raw, limits, actor, now)
-    cover, before = _place(
+    return place_image(
         session,
-        session.get(CampaignCover, campaign.id),
-        CampaignCover,
-        {"campaign_id": campaign.id},
-        image,
-        words,
+        store,
+        limits,
+        CAMPAIGN_COVER,
+        campaign.id,
+        raw,
+        alt,
         actor,
         now,
-    )
-    audit.record(
-        session,
-        actor=actor,
-        action="campaign.cover",
-        now=now,
         campaign_id=campaign.id,
-        before=before,
-        after={"image": image.key, "alt": words},
-        actor_label="admin" if actor is not None else "system",
     )
-    return cover
 
 
 def set_partner_logo(
@@ -141,28 +172,22 @@ def set_partner_logo(
     now: datetime,
 ) -> PartnerLogo:
     """Give a partner its logo (or a new one), with the words that describe it; audited."""
-    words = clean_alt(alt)
-    image = store_image(session, store, raw, limits, actor, now)
-    logo, before = _place(
-        session,
-        session.get(PartnerLogo, partner.id),
-        PartnerLogo,
-        {"partner_id": partner.id},
-        image,
-        words,
-        actor,
-        now,
-    )
-    audit.record(
-        session,
-        actor=actor,
-        action="partner.logo",
-        now=now,
-        before={"partner_id": partner.id, **(before or {})},
-        after={"partner_id": partner.id, "image": image.key, "alt": words},
-        actor_label="admin" if actor is not None else "system",
-    )
-    return logo
+    return place_image(session, store, limits, PARTNER_LOGO, partner.id, raw, alt, actor, now)
+
+
+def set_sponsor_logo(
+    session: Session,
+    store: ImageStore,
+    limits: ImageLimits,
+    sponsor: Sponsor,
+    raw: bytes,
+    alt: str | None,
+    actor: User | None,
+    now: datetime,
+) -> SponsorLogo:
+    """Give a sponsor its logo (or a new one), with the words that describe it; audited. It
+    takes the place of the sponsor's typed ``logo_url`` wherever the logo is shown."""
+    return place_image(session, store, limits, SPONSOR_LOGO, sponsor.id, raw, alt, actor, now)
 
 
 def set_proposal_cover(
@@ -179,19 +204,7 @@ def set_proposal_cover(
 
     Raises what the proposal rules raise for anyone else or another state (403/409)."""
     proposal_rules.check(ProposalAction.EDIT, proposal.status, held_by(author, proposal))
-    words = clean_alt(alt)
-    image = store_image(session, store, raw, limits, author, now)
-    cover, _ = _place(
-        session,
-        session.get(ProposalCover, proposal.id),
-        ProposalCover,
-        {"proposal_id": proposal.id},
-        image,
-        words,
-        author,
-        now,
-    )
-    return cover
+    return place_image(session, store, limits, PROPOSAL_COVER, proposal.id, raw, alt, author, now)
 
 
 def campaign_cover(session: Session, campaign_id: int) -> CampaignCover | None:
@@ -200,6 +213,19 @@ def campaign_cover(session: Session, campaign_id: int) -> CampaignCover | None:
 
 def partner_logo(session: Session, partner_id: int) -> PartnerLogo | None:
     return session.get(PartnerLogo, partner_id)
+
+
+def sponsor_logo(session: Session, sponsor_id: int) -> SponsorLogo | None:
+    return session.get(SponsorLogo, sponsor_id)
+
+
+def sponsor_logos(session: Session, sponsor_ids: Iterable[int]) -> dict[int, SponsorLogo]:
+    """The logos of several sponsors in one statement (a list page shows many)."""
+    wanted = list(set(sponsor_ids))
+    if not wanted:
+        return {}
+    found = session.scalars(select(SponsorLogo).where(SponsorLogo.sponsor_id.in_(wanted)))
+    return {logo.sponsor_id: logo for logo in found}
 
 
 def proposal_cover(session: Session, proposal_id: int) -> ProposalCover | None:

@@ -7,14 +7,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from campaign.models import Action, ActionType, Campaign, Participant, Pledge, PledgeSource, User
+from campaign.models import (
+    Action,
+    ActionType,
+    Campaign,
+    CampaignStatus,
+    Correction,
+    Participant,
+    Pledge,
+    PledgeSource,
+    Settlement,
+    SettlementTeam,
+    User,
+)
 from campaign.rules.accounts import mask_name
 from campaign.rules.conversion import marginal_won
 from campaign.rules.countdown import Countdown, countdown
 from campaign.rules.lifecycle import is_live
+from campaign.rules.team_fight import Lead
+from campaign.rules.team_fight import lead as team_lead
 from campaign.services import counters
 from campaign.services.actions import unit_rate
 from campaign.services.campaigns import can_see, visible_campaigns
@@ -80,6 +94,9 @@ class Progress:
     live: bool
     units_counted: Fraction | None = None  # what the stamps add up to, paid or not
     units_unfunded: int | None = None  # whole units counted after the purse ran out
+    # Which team is ahead (its code) and by how many actions; None without teams. The same
+    # rule picks the settlement's winner (rules/team_fight.py).
+    lead: Lead[str] | None = None
 
     @property
     def percent(self) -> float:
@@ -139,6 +156,7 @@ def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
         units_counted=impact.counted if impact else None,
         units_unfunded=impact.unfunded if impact else None,
         teams=teams,
+        lead=_lead(session, campaign, teams),
         milestones=[
             MilestoneProgress(
                 m.id,
@@ -159,6 +177,26 @@ def progress(session: Session, campaign: Campaign, now: datetime) -> Progress:
         },
         live=is_live(campaign.status, campaign.starts_at, campaign.ends_at, now),
     )
+
+
+def _lead(session: Session, campaign: Campaign, teams: list[TeamProgress]) -> Lead[str] | None:
+    """Live, the lead of the team counters. Once the settlement is frozen, the lead of its
+    team results: a void after close moves the counters but never the winner, and the page
+    must name the team the settlement crowned (a few rows by the settlement's primary key)."""
+    if not teams:
+        return None
+    frozen = (
+        dict(
+            session.execute(
+                select(SettlementTeam.team_id, SettlementTeam.actions)
+                .join(Settlement, Settlement.id == SettlementTeam.settlement_id)
+                .where(Settlement.campaign_id == campaign.id)
+            ).all()
+        )
+        if campaign.status in (CampaignStatus.CLOSED, CampaignStatus.SETTLED)
+        else {}
+    )
+    return team_lead({t.code: int(frozen.get(t.id, t.actions)) for t in teams})
 
 
 def _milestones_paid(session: Session, campaign: Campaign) -> dict[int, int]:
@@ -185,10 +223,18 @@ class Activity:
 
 
 def recent_activity(session: Session, campaign: Campaign, limit: int = 10) -> list[Activity]:
-    """The latest actions with masked names (홍*동): an index scan of ``limit`` rows."""
+    """The latest counted actions with masked names (홍*동); a voided action is left out (it
+    no longer counts, so the public must not see it as if it did).
+
+    A backward scan of ix_actions_campaign_id_id that probes the unique corrections.action_id
+    index per row and stops after ``limit`` rows kept: an anti-join rather than
+    ``not_in(voided_ids())``, which would read every correction of every campaign first."""
     latest = (
         select(Action.id)
-        .where(Action.campaign_id == campaign.id)
+        .where(
+            Action.campaign_id == campaign.id,
+            ~exists().where(Correction.action_id == Action.id),
+        )
         .order_by(Action.id.desc())
         .limit(limit)
         .subquery()
@@ -347,25 +393,48 @@ class MyAction:
     stamps: int
     won: int
     counted_at: datetime
+    voided: bool = False  # an admin voided it: it no longer counts (won is then what is left)
+    void_reason: str | None = None  # the admin's reason, as the notice already told them
 
 
 def my_recent_actions(session: Session, user: User, limit: int = 20) -> list[MyAction]:
-    """The user's latest counted actions across campaigns, with the ₩ each one pledged."""
+    """The user's latest actions across campaigns, with the ₩ each one pledged; a voided one
+    stays in the list, marked voided with the admin's reason, so it never vanishes silently."""
     won = (
         select(func.coalesce(func.sum(Pledge.amount_won), 0))
         .where(Pledge.action_id == Action.id, Pledge.source == PledgeSource.ACTION)
         .scalar_subquery()
     )
     rows = session.execute(
-        select(Campaign, ActionType.label, Action.evidence, Action.stamps, won, Action.counted_at)
+        select(
+            Campaign,
+            ActionType.label,
+            Action.evidence,
+            Action.stamps,
+            won,
+            Action.counted_at,
+            Correction.reason,
+            Correction.id.is_not(None),
+        )
         .join(Campaign, Campaign.id == Action.campaign_id)
         .join(ActionType, ActionType.id == Action.action_type_id)
+        .outerjoin(Correction, Correction.action_id == Action.id)
         .where(Action.user_id == user.id)
         .order_by(Action.id.desc())
         .limit(limit)
     ).all()
     return [
-        MyAction(campaign.slug, campaign.title, label, evidence, stamps, int(amount), counted_at)
-        for campaign, label, evidence, stamps, amount, counted_at in rows
+        MyAction(
+            campaign.slug,
+            campaign.title,
+            label,
+            evidence,
+            stamps,
+            int(amount),
+            counted_at,
+            voided=bool(voided),
+            void_reason=reason if voided else None,
+        )
+        for campaign, label, evidence, stamps, amount, counted_at, reason, voided in rows
         if can_see(campaign, user)
     ]

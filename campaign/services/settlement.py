@@ -31,6 +31,7 @@ from campaign.models import (
 )
 from campaign.rules.draw import draw, draw_seed
 from campaign.rules.money import allocate
+from campaign.rules.team_fight import lead as team_lead
 from campaign.services.corrections import voided_ids
 from campaign.services.ledger_digest import ledger_digest
 
@@ -121,9 +122,7 @@ def _settle_teams(session: Session, campaign: Campaign, settlement: Settlement) 
         ).all()
     )
     counts = {team.id: int(actions.get(team.id, 0)) for team in campaign.teams}
-    best = max(counts.values())
-    leaders = [team_id for team_id, count in counts.items() if count == best]
-    winner = leaders[0] if len(leaders) == 1 and best > 0 else None
+    winner = team_lead(counts).leader  # the rule the live page's "ahead by" uses
     for team in campaign.teams:
         session.add(
             SettlementTeam(

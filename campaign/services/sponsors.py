@@ -61,8 +61,11 @@ def clean_details(details: SponsorDetails) -> SponsorDetails:
         except Invalid as exc:
             raise Invalid("contact_email", exc.reason) from exc
     logo = clean_text(details.logo_url, "logo_url", LOGO_MAX)
-    if logo and not logo.startswith(("https://", "http://", "/static/")):
-        raise Invalid("logo_url", "url_format")
+    # Only the site's own files: the pages' Content-Security-Policy (img-src 'self') keeps any
+    # other site's image from showing, so an https:// address would be saved and never seen.
+    # An uploaded logo (services/images.set_sponsor_logo) is the way to give one.
+    if logo and not logo.startswith("/static/"):
+        raise Invalid("logo_url", "static_path")
     return SponsorDetails(
         name=name,
         contact_name=clean_text(details.contact_name, "contact_name", CONTACT_NAME_MAX) or None,

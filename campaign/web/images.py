@@ -1,5 +1,6 @@
-"""Images on the site: serving stored images, and the three small upload forms (a campaign's
-cover on its admin page, a partner's logo on its page, a crew proposal's cover on its page).
+"""Images on the site: serving stored images, and the small upload forms (a campaign's cover
+on its admin page, a partner's or a sponsor's logo on its page, a crew proposal's cover on its
+page).
 
 An image's address is its content's hash, so its answer may be kept by every cache for a year
 (``immutable``): a new picture is a new address. Uploads answer like the other admin buttons:
@@ -7,6 +8,8 @@ the outcome is flashed on the page the form is on; a refusal stores nothing.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from flask import (
     Blueprint,
@@ -23,14 +26,15 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from campaign.db import discard_changes, get_session
-from campaign.errors import Invalid
+from campaign.errors import Invalid, NotFound
 from campaign.http.error_messages import message_for
-from campaign.models import Campaign, StoredImage
+from campaign.models import Campaign, Sponsor, StoredImage
 from campaign.models.types import utcnow
 from campaign.rules.images import KEY_PATTERN, ImageLimits
 from campaign.services import images as image_service
 from campaign.services import partners as partner_service
 from campaign.services import proposals
+from campaign.services import sponsors as sponsor_service
 from campaign.services.campaigns import campaign_at
 from campaign.storage import ImageStore, StoredObjectMissing, store_from_settings
 from campaign.web.access import admin_required, signed_in
@@ -45,7 +49,12 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
 # Room for the form's other fields and the multipart framing around the file.
 FORM_OVERHEAD_BYTES = 64 * 1024
 UPLOAD_ENDPOINTS = frozenset(
-    {"images.campaign_cover_upload", "images.partner_logo_upload", "images.proposal_cover_upload"}
+    {
+        "images.campaign_cover_upload",
+        "images.partner_logo_upload",
+        "images.sponsor_logo_upload",
+        "images.proposal_cover_upload",
+    }
 )
 
 
@@ -85,6 +94,13 @@ def campaign_cover(campaign: Campaign) -> image_service.CampaignCover | None:
 @bp.app_template_global()
 def partner_logo(partner_id: int) -> image_service.PartnerLogo | None:
     return image_service.partner_logo(get_session(), partner_id)
+
+
+@bp.app_template_global()
+def sponsor_logos(sponsors: Iterable[Sponsor | None]) -> dict[int, image_service.SponsorLogo]:
+    """The uploaded logos of the sponsors a page shows, by sponsor id (one statement)."""
+    # ``if s``: a statement's missing role arrives as Jinja's (falsy) Undefined, not None.
+    return image_service.sponsor_logos(get_session(), [s.id for s in sponsors if s])
 
 
 @bp.app_template_global()
@@ -166,6 +182,26 @@ def partner_logo_upload(partner_id: int) -> Response:
     except Invalid as exc:
         error = exc
     back = url_for("admin_partners.edit_partner", partner_id=partner_id, _anchor="logo")
+    return _outcome(_("The logo is saved."), back, error)
+
+
+@bp.post(f"/admin/sponsors/<{ID}:sponsor_id>/logo")
+@admin_required
+def sponsor_logo_upload(sponsor_id: int) -> Response:
+    session = get_session()
+    try:
+        sponsor = sponsor_service.get_sponsor(session, sponsor_id)
+    except NotFound:
+        abort(404)
+    raw, alt = _upload(ImageForm())
+    error = None
+    try:
+        image_service.set_sponsor_logo(
+            session, image_store(), limits(), sponsor, raw, alt, current_user, utcnow()
+        )
+    except Invalid as exc:
+        error = exc
+    back = url_for("admin_operations.edit_sponsor", sponsor_id=sponsor_id, _anchor="logo")
     return _outcome(_("The logo is saved."), back, error)
 
 

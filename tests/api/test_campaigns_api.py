@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -296,6 +297,13 @@ def test_progress_equals_the_counters(app: Flask, client: FlaskClient) -> None:
         }
     ]
     assert body["next_milestone"]["threshold"] == 50_000
+    assert body["lead"] == {"team": "dog", "gap": 3}  # 6 votes to 3: the settlement's rule
+    document = client.get("/api/v1/openapi.json").json
+    described = jsonschema_rs.validator_for(
+        {"$ref": "#/components/schemas/Progress", "components": document["components"]}
+    )
+    assert described.is_valid(body)
+    assert not described.is_valid({**body, "lead": {"team": "dog", "gap": -1}})
     assert body["marginal_won"] == {"vote": 0}
     assert body["live"] is True and body["status"] == "active"
     assert set(body) >= {"goal", "percent", "sponsor_won", "crew_won", "topup_won"}
@@ -319,6 +327,7 @@ def test_progress_of_a_stamp_campaign_gives_units_as_a_decimal(
     )
     assert progress["marginal_won"] == {"report-paper": 125}
     assert progress["percent"] == 0.0
+    assert progress["lead"] is None  # no teams, nobody to lead
 
 
 # --- joining ------------------------------------------------------------------------------

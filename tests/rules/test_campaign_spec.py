@@ -75,6 +75,8 @@ def test_runnable_specs_pass(spec: CampaignSpec) -> None:
         (replace(BASE, slug="a"), "slug", "slug_format"),
         (replace(BASE, slug="green_2026"), "slug", "slug_format"),
         (replace(BASE, slug="-green"), "slug", "slug_format"),
+        (replace(BASE, slug="new"), "slug", "slug_reserved"),
+        (replace(BASE, slug="export"), "slug", "slug_reserved"),
         (replace(BASE, title="  "), "title", "required"),
         (replace(BASE, title="가" * 121), "title", "too_long"),
         (replace(BASE, summary="가" * 301), "summary", "too_long"),

@@ -106,6 +106,7 @@ def test_the_command_line_creates_without_a_person(session: Session) -> None:
         ({"title": "제목\x00"}, "title", "bad_characters"),
         ({"unit_name_en": "t" * 21}, "unit_name_en", "too_long"),
         ({"slug": "Bad Slug"}, "slug", "slug_format"),
+        ({"slug": "new"}, "slug", "slug_reserved"),
     ],
 )
 def test_a_spec_that_cannot_run_writes_nothing(

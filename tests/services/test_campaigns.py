@@ -70,6 +70,7 @@ def test_no_purse_means_no_cap(session: Session) -> None:
     ("fields", "field", "reason"),
     [
         ({"slug": "Bad Slug"}, "slug", "slug_format"),
+        ({"slug": "new"}, "slug", "slug_reserved"),
         ({"teams": ()}, "teams", "two_teams"),
         ({"counter_shards": 0}, "counter_shards", "out_of_range"),
     ],

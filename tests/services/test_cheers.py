@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campaign.errors import CapReached, DomainError, IdempotencyKeyReused, Invalid
-from campaign.models import Campaign, CheerMessage, Pledge, PledgeSource
+from campaign.models import Campaign, CheerMessage, Pledge, PledgeSource, Role
 from campaign.rules.cheers import MESSAGE_MAX
 from campaign.rules.states import MessageRule
 from campaign.services import counters
 from campaign.services.cheers import cheer_wall, record_with_message, takes_messages
+from campaign.services.corrections import void_action
 from campaign.services.participation import join
 from campaign.services.reconcile import reconcile
 from tests.factories import DAY, NOW, action, make_campaign, make_user
@@ -183,3 +184,15 @@ def test_the_wall_pages_newest_first_with_masked_names(session: Session) -> None
 
 def test_a_campaign_without_message_actions_has_no_wall(session: Session) -> None:
     assert not takes_messages(make_campaign(session))
+
+
+def test_a_voided_cheer_leaves_the_wall(session: Session) -> None:
+    campaign = cheer_campaign(session)
+    writer, spammer = joined(session, campaign, name="홍길동"), joined(session, campaign)
+    kept = cheer(session, writer, campaign, "힘내요")
+    spam = cheer(session, spammer, campaign, "광고 링크", now=NOW + DAY)
+    admin = make_user(session, role=Role.ADMIN)
+    void_action(session, campaign, spam.recorded.action.id, reason="광고", actor=admin, now=NOW)
+    for viewer in (None, writer, spammer):  # the one who wrote it too: it no longer counts
+        page = cheer_wall(session, campaign, viewer)
+        assert [e.id for e in page.entries] == [kept.message.id]

@@ -25,7 +25,7 @@ from campaign.services.actions import record_action
 from campaign.services.corrections import corrections_of, void_action, void_gift
 from campaign.services.fundraising import pledge_gift
 from campaign.services.participation import join
-from campaign.services.progress import progress
+from campaign.services.progress import my_recent_actions, progress, recent_activity
 from campaign.services.reconcile import reconcile
 from tests.factories import DAY, NOW, action, make_campaign, make_fundraiser, make_user
 
@@ -186,3 +186,30 @@ def test_voiding_a_gift_returns_its_match_to_the_budget(session: Session) -> Non
         select(Pledge).where(Pledge.reverses_id == gift.gift.id, Pledge.source == PledgeSource.CREW)
     )
     assert reversal is not None and reversal.reason == "이중 결제"
+
+
+def test_a_voided_action_leaves_recent_activity_and_is_marked_in_my_actions(
+    session: Session,
+) -> None:
+    campaign = make_campaign(session, purse_won=10_000)
+    doer, other = make_user(session, name="홍길동"), make_user(session, name="김철수")
+    for person in (doer, other):
+        join(session, person, campaign, None, NOW)
+    record_action(session, other, campaign, "cheer", None, None, NOW)
+    bad = record_action(session, doer, campaign, "cheer", None, None, NOW)
+    record_action(session, doer, campaign, "cheer", None, None, NOW)
+    admin = _admin(session)
+    void_action(session, campaign, bad.action.id, reason="중복 계정", actor=admin, now=NOW)
+
+    public = recent_activity(session, campaign, limit=10)
+    assert [a.masked_name for a in public] == ["홍*동", "김*수"]  # the void is not there
+    assert [a.won for a in public] == [100, 100]
+    assert len(recent_activity(session, campaign, limit=2)) == 2  # the limit counts kept rows
+    assert len(public) == counters.totals(session, campaign.id).actions
+
+    mine = my_recent_actions(session, doer)
+    assert [(m.voided, m.void_reason, m.won) for m in mine] == [
+        (False, None, 100),
+        (True, "중복 계정", 0),  # still listed, with the reason its notice gave
+    ]
+    assert not [m for m in my_recent_actions(session, other) if m.voided]

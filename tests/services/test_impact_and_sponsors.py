@@ -127,7 +127,11 @@ def test_sponsors_are_checked_and_listed_in_pages(session: Session) -> None:
         create_sponsor(session, admin, SponsorDetails("후원사 01"), NOW)
     with pytest.raises(Invalid) as refused:
         create_sponsor(session, admin, SponsorDetails("새 후원사", logo_url="javascript:x"), NOW)
-    assert refused.value.field == "logo_url"
+    assert (refused.value.field, refused.value.reason) == ("logo_url", "static_path")
+    with pytest.raises(Invalid):  # the CSP would never let it show
+        create_sponsor(
+            session, admin, SponsorDetails("새 후원사", logo_url="https://x.example/l"), NOW
+        )
     first, second = list_sponsors(session), list_sponsors(session, page=2)
     assert (first.total, first.pages, len(first.sponsors), len(second.sponsors)) == (25, 2, 20, 5)
     assert [s.name for s in list_sponsors(session, query="후원사 2").sponsors] == [

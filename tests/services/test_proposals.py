@@ -280,6 +280,7 @@ def test_approval_without_changes_writes_no_edit(session: Session) -> None:
     [
         ("taken", None, "slug", "slug_taken"),
         ("Bad Slug", None, "slug", "slug_format"),
+        ("new", None, "slug", "slug_reserved"),
         ("fine", {"goal_won": None}, "goal_won", "required"),
         ("fine", {"starts_on": "yesterday"}, "starts_on", "date_past"),
     ],

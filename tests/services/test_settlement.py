@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from campaign.models import (
     DrawWinner,
     Evidence,
     Pledge,
+    Role,
     Settlement,
     SettlementAllocation,
     SettlementDay,
@@ -19,9 +21,12 @@ from campaign.models import (
 )
 from campaign.rules.campaign_spec import BeneficiarySpec, MilestoneSpec
 from campaign.rules.draw import draw, draw_seed
+from campaign.rules.team_fight import Lead
 from campaign.services import counters, lifecycle
 from campaign.services.actions import record_action
+from campaign.services.corrections import void_action
 from campaign.services.participation import join
+from campaign.services.progress import progress
 from campaign.services.settlement import draw_candidates, ledger_digest
 from tests.factories import NOW, action, make_campaign, make_partner, make_user
 
@@ -136,3 +141,52 @@ def test_cheer_settlement_with_an_exhausted_purse(session: Session) -> None:
 def test_empty_campaign_settles_to_zero(session: Session) -> None:
     settlement = close_and_get(session, make_campaign(session))
     assert (settlement.total_won, settlement.actions, settlement.participants) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("dog_votes", "cat_votes", "leader", "gap"),
+    [(3, 1, "dog", 2), (1, 4, "cat", 3), (2, 2, None, 0), (0, 0, None, 0)],
+)
+def test_the_live_lead_names_the_team_the_settlement_crowns(
+    session: Session, dog_votes: int, cat_votes: int, leader: str | None, gap: int
+) -> None:
+    campaign = make_campaign(session, kind=CampaignKind.TEAM, actions=(action("vote"),))
+    for team, votes in (("dog", dog_votes), ("cat", cat_votes)):
+        person = make_user(session)
+        join(session, person, campaign, team, NOW)
+        for _ in range(votes):
+            record_action(session, person, campaign, "vote", None, None, NOW)
+    live = progress(session, campaign, NOW).lead
+    assert live == Lead(leader, gap)
+    settlement = close_and_get(session, campaign)
+    crowned = [
+        t.team_id
+        for t in session.scalars(
+            select(SettlementTeam).where(SettlementTeam.settlement_id == settlement.id)
+        )
+        if t.winner
+    ]
+    assert crowned == ([campaign.team(leader).id] if leader else [])
+    assert progress(session, campaign, NOW + timedelta(hours=2)).lead == live  # the page after
+
+
+def test_after_close_the_lead_stays_the_settlements_though_a_void_moves_the_counters(
+    session: Session,
+) -> None:
+    campaign = make_campaign(session, kind=CampaignKind.TEAM, actions=(action("vote"),))
+    dog_votes = []
+    for team, votes in (("dog", 3), ("cat", 2)):
+        person = make_user(session)
+        join(session, person, campaign, team, NOW)
+        for _ in range(votes):
+            recorded = record_action(session, person, campaign, "vote", None, None, NOW)
+            if team == "dog":
+                dog_votes.append(recorded.action.id)
+    close_and_get(session, campaign)
+    admin = make_user(session, role=Role.ADMIN)
+    later = NOW + timedelta(hours=2)
+    for action_id in dog_votes[:2]:  # dog now has 1 counted vote to cat's 2
+        void_action(session, campaign, action_id, reason="중복", actor=admin, now=later)
+    shown = progress(session, campaign, later)
+    assert [t.actions for t in shown.teams] == [1, 2]  # the counters moved back ...
+    assert shown.lead == Lead("dog", 1)  # ... the winner did not: the settlement's 3 to 2

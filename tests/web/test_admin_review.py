@@ -122,6 +122,7 @@ def test_approving_with_edits_creates_a_scheduled_campaign(
         ({"slug": "Not A Slug"}, "영문 소문자, 숫자, 하이픈으로"),
         ({"slug": ""}, "이 항목은 필수입니다"),
         ({"slug": "taken"}, "이미 쓰고 있는 주소"),
+        ({"slug": "new"}, "사이트가 쓰는 주소예요"),
         ({"goal_won": ""}, "필수 항목이에요"),
         ({"goal_won": "lots"}, "정수를 입력하세요"),
         ({"starts_on": "2020-01-01", "ends_on": "2020-01-05"}, "시작일은 오늘 이후"),

@@ -345,6 +345,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/admin/sponsors/<int(max=9223372036854775807):sponsor_id>"): Case(
         "/admin/sponsors/999999", (302, 403, 403, 403, 404, 302), {}
     ),
+    ("POST", "/admin/sponsors/<int(max=9223372036854775807):sponsor_id>/logo"): Case(
+        "/admin/sponsors/999999/logo", (302, 403, 403, 403, 404, 302), {}
+    ),
     # Only a drawn winner of a closed campaign has a prize page.
     ("GET", "/c/<slug>/prize"): Case("/c/open/prize", (302, 404, 404, 404, 404, 302)),
     ("POST", "/c/<slug>/prize"): Case("/c/open/prize", (302, 404, 404, 404, 404, 302), {}),

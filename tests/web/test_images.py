@@ -22,10 +22,12 @@ from campaign.models import (
     CampaignCover,
     PartnerLogo,
     Role,
+    SponsorLogo,
     StoredImage,
 )
 from campaign.services import proposals
 from campaign.services.campaigns import campaign_at
+from campaign.services.sponsors import SponsorDetails, create_sponsor, set_campaign_sponsor
 from tests.factories import NOW, make_campaign, make_partner, make_proposal, make_user
 from tests.images import MAKE, picture
 from tests.web.helpers import AuthActions, text
@@ -266,3 +268,90 @@ def test_a_proposals_cover_goes_with_it_to_the_approved_campaign(app: Flask) -> 
     # Once sent for review the author can no longer change it.
     again = upload(client, f"/crew/proposals/{proposal_id}/cover", picture(colour=(1, 1, 1)), "x")
     assert again.status_code == 409
+
+
+def _sponsor_on_campaign(app: Flask, logo_url: str | None = None) -> tuple[FlaskClient, int, str]:
+    with database(app).transaction() as session:
+        admin = make_user(session, email="boss@example.com", role=Role.ADMIN)
+        sponsor = create_sponsor(
+            session, admin, SponsorDetails("카카오페이", logo_url=logo_url), NOW
+        )
+        campaign = make_campaign(session)
+        set_campaign_sponsor(session, admin, campaign, "purse", sponsor.id, NOW)
+        ids = sponsor.id, campaign.slug
+    client = app.test_client()
+    AuthActions(client).login("boss@example.com")
+    return client, *ids
+
+
+def test_an_admin_gives_a_sponsor_its_logo_shown_on_the_list_and_the_statement(
+    app: Flask, store_dir: Path
+) -> None:
+    client, sponsor_id, slug = _sponsor_on_campaign(app, logo_url="/static/logos/kp.png")
+    statement = f"/admin/campaigns/{slug}/sponsor-statement"
+    assert 'src="/static/logos/kp.png"' in text(client.get(statement))  # the fallback, for now
+    logo = picture(format_name="PNG", mode="RGBA", colour=(250, 220, 0, 0))
+    response = upload(
+        client, f"/admin/sponsors/{sponsor_id}/logo", logo, "카카오페이 로고", "kp.png"
+    )
+    assert "로고를 저장했어요." in text(response)
+    [src] = MEDIA.findall(text(response))  # the form shows what is now up
+    for page in (text(client.get("/admin/sponsors")), text(client.get(statement))):
+        assert f'src="{src}"' in page and 'alt="카카오페이 로고"' in page
+        assert "/static/logos/kp.png" not in page  # the upload wins over the typed path
+    with database(app).transaction() as session:
+        assert session.get(SponsorLogo, sponsor_id).alt == "카카오페이 로고"
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "sponsor.logo")).one()
+        assert entry.after["sponsor_id"] == sponsor_id and entry.after["alt"] == "카카오페이 로고"
+
+
+@pytest.mark.parametrize(
+    ("raw", "alt", "korean"),
+    [
+        (b"not a picture", "로고", None),
+        (None, "로고", "올릴 이미지 파일을 골라 주세요"),
+        (picture(), "", None),
+    ],
+)
+def test_a_bad_sponsor_logo_is_refused_and_stores_nothing(
+    app: Flask, store_dir: Path, raw: bytes | None, alt: str, korean: str | None
+) -> None:
+    client, sponsor_id, _slug = _sponsor_on_campaign(app)
+    data: dict[str, object] = {"alt": alt}
+    if raw is not None:
+        data["image"] = (BytesIO(raw), "kp.png")
+    response = client.post(
+        f"/admin/sponsors/{sponsor_id}/logo",
+        data=data,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    [message] = FLASH_ERROR.findall(text(response))
+    assert any("가" <= ch <= "힣" for ch in message) and (korean is None or korean in message)
+    assert stored(app, store_dir) == (0, [])
+    with database(app).transaction() as session:
+        assert session.get(SponsorLogo, sponsor_id) is None
+
+
+def test_only_admins_upload_a_sponsor_logo_and_only_to_a_sponsor(
+    app: Flask, store_dir: Path
+) -> None:
+    client, sponsor_id, _slug = _sponsor_on_campaign(app)
+    missing = client.post(
+        "/admin/sponsors/999999/logo",
+        data={"image": (BytesIO(picture()), "p.jpg"), "alt": "x"},
+        content_type="multipart/form-data",
+    )
+    assert missing.status_code == 404
+    with database(app).transaction() as session:
+        make_user(session, email="crew@aesseuji.example", role=Role.CREW)
+    AuthActions(client).logout()
+    AuthActions(client).login("crew@aesseuji.example")
+    refused = client.post(
+        f"/admin/sponsors/{sponsor_id}/logo",
+        data={"image": (BytesIO(picture()), "p.jpg"), "alt": "x"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 403
+    assert stored(app, store_dir) == (0, [])

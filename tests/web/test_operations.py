@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
+from campaign import scheduler
 from campaign.db import database
 from campaign.models import (
     AuditEntry,
@@ -79,6 +80,23 @@ def test_the_void_form_refuses_bad_input_and_voids_good(app: Flask, client: Flas
         assert reconcile(session) == []
 
 
+def test_a_voided_action_is_off_the_public_page_and_marked_on_my_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    slug, action_id = _setup(app)
+    AuthActions(client).login("admin@example.com")
+    before = text(client.get(f"/c/{slug}"))
+    assert 'class="activity-list"' in before
+    void = {"what": "action", "target_id": str(action_id), "reason": "가짜 참여", "confirm": "y"}
+    assert client.post(f"/admin/campaigns/{slug}/void", data=void).status_code == 302
+    AuthActions(client).logout()
+    after = text(client.get(f"/c/{slug}"))
+    assert 'class="activity-list"' not in after  # its only action was the voided one
+    AuthActions(client).login("doer@example.com")
+    mine = text(client.get("/me"))
+    assert "무효 처리됐어요: 더는 세지 않아요" in mine and "사유: 가짜 참여" in mine
+
+
 def test_sponsor_forms_refuse_bad_input_and_page_the_list(app: Flask, client: FlaskClient) -> None:
     slug, _action_id = _setup(app)
     AuthActions(client).login("admin@example.com")
@@ -87,7 +105,12 @@ def test_sponsor_forms_refuse_bad_input_and_page_the_list(app: Flask, client: Fl
     bad_logo = client.post(
         "/admin/sponsors/new", data={"name": "카카오페이", "logo_url": "javascript:1"}
     )
-    assert bad_logo.status_code == 422 and "https://" in text(bad_logo)
+    assert bad_logo.status_code == 422 and "/static/ 아래 경로를 입력하거나" in text(bad_logo)
+    # Another site's address would be saved and never shown (CSP img-src 'self').
+    elsewhere = client.post(
+        "/admin/sponsors/new", data={"name": "카카오페이", "logo_url": "https://cdn.example/kp.png"}
+    )
+    assert elsewhere.status_code == 422 and "로고를 올려 주세요" in text(elsewhere)
     bad_mail = client.post(
         "/admin/sponsors/new", data={"name": "카카오페이", "contact_email": "x@"}
     )
@@ -120,6 +143,7 @@ def test_sponsor_forms_refuse_bad_input_and_page_the_list(app: Flask, client: Fl
         assert session.scalar(select(CampaignSponsor.sponsor_id)) == sponsor_id
     statement = client.get(f"/admin/campaigns/{slug}/sponsor-statement")
     assert statement.status_code == 200 and "카카오페이" in text(statement)
+    assert 'src="/static/kp.png"' in text(statement)  # the typed path, while nothing is uploaded
     exported = client.get(f"/admin/campaigns/{slug}/sponsor-statement.csv")
     rows = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
     assert ["purse_sponsor", "카카오페이"] in rows and ["action_won", "100"] in rows
@@ -179,15 +203,26 @@ def test_a_winner_gives_contact_details_and_the_operator_exports_them(
         assert session.scalar(select(AuditEntry).where(AuditEntry.action == "winners.export"))
 
 
+class _Leader:
+    """A scheduler lock that is held: the job runs."""
+
+    def held(self) -> bool:
+        return True
+
+
 def test_closing_and_cancelling_from_the_admin_page_mail_participants(
     mail_app: Flask, mailbox: Mailbox
 ) -> None:
     client = mail_app.test_client()
     closing, _id = _setup(mail_app)
     AuthActions(client).login("admin@example.com")
-    assert (
-        client.post(f"/admin/campaigns/{closing}/close", data={"confirm": "yes"}).status_code == 302
+    closed = client.post(
+        f"/admin/campaigns/{closing}/close", data={"confirm": "yes"}, follow_redirects=True
     )
+    assert "1분 안에" in text(closed)  # the flash promises the mail ...
+    assert mailbox.to("doer@example.com") == []  # ... which the request itself never sends
+    scheduler.mail_results(mail_app, _Leader())()  # the scheduler's job sends it, once
+    scheduler.mail_results(mail_app, _Leader())()
     [result] = mailbox.to("doer@example.com")
     assert "결과" in result["Subject"] and f"/c/{closing}" in result.get_content()
 

@@ -37,7 +37,7 @@ class SponsorForm(FlaskForm):
     contact_name = StringField(_l("Contact person"), validators=[Length(max=CONTACT_NAME_MAX)])
     contact_email = StringField(_l("Contact email"), validators=[Length(max=254)])
     contact_phone = StringField(_l("Contact phone"), validators=[Length(max=PHONE_MAX)])
-    logo_url = StringField(_l("Logo (address)"), validators=[Length(max=LOGO_MAX)])
+    logo_url = StringField(_l("Logo (path under /static/)"), validators=[Length(max=LOGO_MAX)])
 
     def details(self) -> SponsorDetails:
         return SponsorDetails(
