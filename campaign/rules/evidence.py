@@ -30,7 +30,12 @@ def clean_evidence(raw: str | None, rule: Evidence, unique: bool) -> tuple[str |
         return None, None
     if len(evidence) > EVIDENCE_MAX:
         raise Invalid("evidence", "too_long", max=EVIDENCE_MAX)
-    if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in evidence):
+    # Printable ASCII has neither (the common case, checked in C rather than a character at a
+    # time: an import checks ~100,000 references).
+    clean = evidence.isascii() and evidence.isprintable()
+    if not clean and any(
+        unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in evidence
+    ):
         raise Invalid("evidence", "bad_characters")
     if not unique:
         return evidence, None

@@ -54,7 +54,7 @@ from campaign.rules.evidence import clean_evidence
 from campaign.rules.lifecycle import ensure_accepting
 from campaign.services import counters
 from campaign.services.actions import unit_rate
-from campaign.services.sql import insert
+from campaign.services.sql import insert, insert_rows
 
 actions = Action.__table__
 action_types = ActionType.__table__
@@ -62,6 +62,19 @@ pledges = Pledge.__table__
 participants = Participant.__table__
 campaign_counters = CampaignCounter.__table__
 campaigns = Campaign.__table__
+# What an imported action row says; team and idempotency key are NULL (no teams, no keys).
+COLUMNS = (
+    "campaign_id",
+    "user_id",
+    "action_type_id",
+    "evidence",
+    "evidence_key",
+    "stamps",
+    "won_due",
+    "source",
+    "counted_at",
+    "kst_day",
+)
 
 
 @dataclass(frozen=True)
@@ -148,34 +161,25 @@ def import_stamps(
         stamps_before += stamps
         due_total += due
         values.append(
-            {
-                "campaign_id": campaign.id,
-                "user_id": row.user_id,
-                "action_type_id": action_type.id,
-                "team_id": None,
-                "evidence": evidence,
-                "evidence_key": key,
-                "idempotency_key": None,
-                "stamps": stamps,
-                "won_due": due,
-                "source": source,
-                "counted_at": row.counted_at,
-                "kst_day": kst_day(row.counted_at),
-            }
+            (
+                campaign.id,
+                row.user_id,
+                action_type.id,
+                evidence,
+                key,
+                stamps,
+                due,
+                source,
+                row.counted_at,
+                kst_day(row.counted_at),
+            )
         )
     # The rows written from here on are this campaign's actions with a higher id: nobody else
     # can add one while every counter row is held.
     after_id = session.scalar(
         select(func.coalesce(func.max(actions.c.id), 0)).where(actions.c.campaign_id == campaign.id)
     )
-    connection = session.connection()
-    write = actions.insert()
-    if connection.dialect.name == "postgresql":
-        # psycopg sends a plain executemany as one INSERT per row; with RETURNING, SQLAlchemy
-        # batches the rows into multi-row VALUES ("insertmanyvalues"), ~20× fewer round trips.
-        # SQLite's executemany is already one loop in C.
-        write = write.returning(actions.c.id)
-    connection.execute(write, values)
+    insert_rows(session.connection(), actions, COLUMNS, values)
     imported = and_(actions.c.campaign_id == campaign.id, actions.c.id > after_id)
 
     won = _pledge(session, campaign, imported)
