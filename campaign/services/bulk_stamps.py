@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import BigInteger, and_, case, func, literal, select, update
 from sqlalchemy.orm import Session
@@ -77,9 +78,9 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class StampRow:
-    """One counted action as the finished season's ledger has it."""
+class StampRow(NamedTuple):
+    """One counted action as the finished season's ledger has it (a tuple: an import makes
+    ~100,000 of them)."""
 
     user_id: int
     action_code: str
