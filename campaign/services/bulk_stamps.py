@@ -1,7 +1,7 @@
 """A finished season's stamp actions written at once: for importing a ledger (the demo's
 history, a season run elsewhere), never a request path. A request records one action through
 ``services.actions.record_action``; this module exists because calling that 150,000 times
-costs 150,000 × 6 round trips.
+costs ~6 round trips a row.
 
 The result is what ``record_action`` for each row, in time order, would leave: one action row
 per input row with its stamps and ``won_due`` (the row whose stamps complete a unit brings
@@ -104,7 +104,9 @@ def import_stamps(
     source: str = "import",
 ) -> ImportedStamps:
     """Count ``rows`` as ``record_action`` would one by one in time order (ties keep the
-    order given), or refuse them all with the first error it would raise (see the module).
+    order given), or refuse them all with an error it would raise (see the module). They are
+    counted after whatever the campaign already holds (stamps, purse, tallies): import a
+    season into a campaign that has nothing later than the rows.
 
     ValueError for a campaign this import does not model: without a stamp rate, with teams or
     milestones (a milestone's pledge would land between the stamps' ones), or an action type

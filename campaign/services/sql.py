@@ -41,8 +41,12 @@ def insert_rows(
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     quoted = dialect.identifier_preparer.format_table(table)
     if dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN") as copy:
+        # The session's own connection, so the rows land in its transaction.
+        driver = connection.connection.driver_connection
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {quoted} ({columns}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return
