@@ -143,31 +143,31 @@ def import_stamps(
     ).scalar_one()
     seen = _counted_evidence(session, [t for t in types.values() if t.evidence_unique])
     stamps_before = counter
+    campaign_id = campaign.id
     values = []
     due_total = 0
+    # Plain values per action type: an ORM attribute read a row would cost more than the rest.
+    plain = {
+        code: (t.id, t.evidence, t.evidence_unique, t.worth_stamps, t.worth_won)
+        for code, t in types.items()
+    }
     for _, row in ordered:
-        action_type = types[row.action_code]
-        evidence, key = clean_evidence(
-            row.evidence, action_type.evidence, action_type.evidence_unique
-        )
+        type_id, rule, unique, stamps, worth_won = plain[row.action_code]
+        evidence, key = clean_evidence(row.evidence, rule, unique)
         if key is not None:
-            if (action_type.id, key) in seen:
+            if (type_id, key) in seen:
                 raise DuplicateEvidence()
-            seen.add((action_type.id, key))
-        stamps = action_type.worth_stamps
+            seen.add((type_id, key))
         due = won_due(
-            worth_won=action_type.worth_won,
-            stamps_before=stamps_before,
-            stamps_added=stamps,
-            rate=rate,
+            worth_won=worth_won, stamps_before=stamps_before, stamps_added=stamps, rate=rate
         )
         stamps_before += stamps
         due_total += due
         values.append(
             (
-                campaign.id,
+                campaign_id,
                 row.user_id,
-                action_type.id,
+                type_id,
                 evidence,
                 key,
                 stamps,

@@ -33,11 +33,13 @@ def insert_rows(
     processors = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     ]
-    if any(processors):
-        rows = [
-            tuple(p(value) if p else value for p, value in zip(processors, row, strict=True))
-            for row in rows
+    if any(processors) and rows:
+        # A column at a time, through map(): per-value work in C, not a Python loop a row.
+        columns = [
+            list(map(process, values)) if process else values
+            for process, values in zip(processors, zip(*rows, strict=True), strict=True)
         ]
+        rows = list(zip(*columns, strict=True))
     columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     quoted = dialect.identifier_preparer.format_table(table)
     if dialect.name == "postgresql":
