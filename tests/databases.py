@@ -53,21 +53,39 @@ def migrated_engine(url: str) -> Engine:
     return engine
 
 
+BIG = 5_000  # actions; a seeded demo has ~180,000
+
+
 def empty_all_tables(engine: Engine) -> None:
-    """Delete every row, children first. (DELETE on small tables beats TRUNCATE's fixed cost.)"""
+    """Delete every row, children first. (DELETE on small tables beats TRUNCATE's fixed cost;
+    after a seeded demo, TRUNCATE on PostgreSQL and DELETE without foreign-key checks on SQLite
+    take ~0.2 s where checked DELETEs took 5–7 s.)"""
     deletes = [f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql("; ".join(deletes))  # one round trip
-        else:
-            # A match points at its gift and a reversal at what it reverses, ON DELETE RESTRICT,
-            # which SQLite checks row by row: delete the pledges nothing points at, until none
-            # are left, before the plain DELETEs.
-            while conn.exec_driver_sql(
-                'DELETE FROM "pledges" WHERE id NOT IN (SELECT reverses_id FROM "pledges" '
-                'WHERE reverses_id IS NOT NULL UNION SELECT matches_id FROM "pledges" '
-                "WHERE matches_id IS NOT NULL)"
-            ).rowcount:
-                pass
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            big = conn.exec_driver_sql(
+                f"SELECT count(*) FROM (SELECT 1 FROM actions LIMIT {BIG}) AS first_rows"
+            ).scalar()
+            if big == BIG:
+                names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+                conn.exec_driver_sql(f"TRUNCATE {names}")
+            else:
+                conn.exec_driver_sql("; ".join(deletes))  # one round trip
+        return
+    # Every table is emptied, so checking each deleted row's references is wasted work (and
+    # SQLite checks them row by row, ON DELETE RESTRICT); without the checks a DELETE of a
+    # whole table drops its pages at once. The pragma only changes outside a transaction.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
             for statement in deletes:
-                conn.exec_driver_sql(statement)
+                cursor.execute(statement)
+            cursor.execute("COMMIT")
+        finally:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+    finally:
+        raw.close()

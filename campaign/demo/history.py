@@ -19,16 +19,20 @@ from campaign.rules.campaign_spec import (
     TeamSpec,
 )
 from campaign.services import lifecycle
-from campaign.services.actions import record_action
+from campaign.services.bulk_stamps import StampRow, import_stamps
 from campaign.services.bulk_votes import record_votes
 from campaign.services.campaigns import create_campaign
-from campaign.services.participation import join
+from campaign.services.participation import join, join_many
 
 SLUG = "green-edoc-2022"
 FOREST = "사단법인 평화의숲"
 FIRST_DAY = date(2022, 9, 1)
 LAST_DAY = date(2022, 9, 30)
-PARTICIPANTS = 200
+# The season's people and what their stamps came to: the generator below makes these numbers
+# (tests/services/test_demo.py checks them against the ledger); the story states them.
+PARTICIPANTS = 730
+GREEN_2022_STAMPS = 328_261
+GREEN_2022_FULL_DAY = 30  # the September day the purse filled: the last one
 FAMILY = "김이박최정강조윤장임한오서신권황안송류홍"
 GIVEN = [
     "민준",
@@ -46,28 +50,38 @@ GIVEN = [
 ]
 # Nobody can log in as a demo participant.
 UNUSABLE_HASH = "!"
+# A reference per action, the same width every time so no two read as one (evidence keys drop
+# punctuation): "apply-0123-17-4" is person 123's fifth application on 17 September.
+EVIDENCE_PREFIX = {"report-paper": "mail", "open-edoc": "doc", "apply-edoc": "apply"}
+GREEN_2022_STORY = f"""\
+2022년 가을, 종이 우편물을 신고하고, 안 읽은 전자문서를 열고, 전자문서를 새로 신청할 때마다 \
+도장을 모았어요. 도장 40개가 모이면 나무 한 그루가 되고, 한 그루에 5,000원을 후원사가 기부했어요. \
+도장은 한 사람이 하루에 활동마다 10번까지 받을 수 있었어요.
+
+{PARTICIPANTS:,}명이 30일 동안 도장 {GREEN_2022_STAMPS:,}개를 모았어요. 마지막 날인 9월 \
+{GREEN_2022_FULL_DAY}일에 도장이 32만 개를 넘어 후원 한도 4,000만원, 나무 8,000그루가 가득 찼어요. \
+그 뒤로 모인 도장 {GREEN_2022_STAMPS - 320_000:,}개도 빠짐없이 셌지만, 한도가 다 차서 기부금은 \
+더해지지 않았어요.
+
+나무 8,000그루는 사단법인 평화의숲과 함께 강원도 양구의 산불 피해지에 심었어요. 이 캠페인은 \
+종료되어 정산까지 마쳤어요. 관리자 화면에서 파트너별 정산 파일(CSV, XLSX, JSON)을 내려받아 볼 수 \
+있어요."""
 
 
 def seed_green_2022(session: Session, forest: Partner, now: datetime) -> Campaign:
-    """Create and settle ``green-edoc-2022`` unless it exists (then nothing changes)."""
+    """Create and settle ``green-edoc-2022`` unless it exists (then nothing changes): its
+    people and their stamps imported in bulk (services/bulk_stamps.py), filling the purse."""
     existing = session.scalar(select(Campaign).where(Campaign.slug == SLUG))
     if existing is not None:
         return existing
-    rng = random.Random(2022)  # the same demo every time
     starts_at, ends_at = start_of_day(FIRST_DAY), end_bound(LAST_DAY)
     campaign = create_campaign(
         session,
         CampaignSpec(
             slug=SLUG,
             title="전자문서 그린 챌린지 2022",
-            summary="종이 대신 전자문서로, 도장을 모아 양구에 나무를 심었습니다.",
-            story=(
-                "2022년 가을, 종이 우편물을 신고하고 안 읽은 전자문서를 열고 전자문서를 새로 "
-                "신청할 때마다 도장을 모았습니다. 도장 40개가 모이면 나무 한 그루가 되어, "
-                "사단법인 평화의숲과 함께 강원도 양구의 산불 피해지에 심었습니다.\n\n"
-                "이 캠페인은 종료되어 정산까지 마쳤습니다. 관리자 화면에서 파트너별 정산 "
-                "파일(CSV, XLSX, JSON)을 내려받아 볼 수 있습니다."
-            ),
+            summary="종이 대신 전자문서로, 도장을 모아 양구에 나무 8,000그루를 심었어요.",
+            story=GREEN_2022_STORY,
             kind=CampaignKind.STAMP,
             goal_won=40_000_000,
             purse_won=40_000_000,
@@ -108,31 +122,60 @@ def seed_green_2022(session: Session, forest: Partner, now: datetime) -> Campaig
         now=starts_at - timedelta(days=7),
         status=CampaignStatus.ACTIVE,
     )
-    codes = [t.code for t in campaign.action_types]
-    for n in range(1, PARTICIPANTS + 1):
-        user = User(
+    rng = random.Random(2022)  # the same demo every time
+    people = [
+        User(
             email=f"green2022-{n:03d}@example.com",
             display_name=rng.choice(FAMILY) + rng.choice(GIVEN),
             password_hash=UNUSABLE_HASH,
             created_at=starts_at,
             email_verified_at=starts_at,  # demo accounts count as verified
         )
-        session.add(user)
-        session.flush()
-        joined_at = starts_at + timedelta(days=rng.randrange(25), hours=rng.randrange(24))
-        join(session, user, campaign, None, joined_at)
-        for k in range(rng.randint(1, 12)):
-            moment = min(
-                joined_at + timedelta(hours=rng.randrange(1, 120) * (k + 1)),
-                ends_at - timedelta(minutes=1),
-            )
-            code = rng.choice(codes)
-            record_action(session, user, campaign, code, f"{code}-{n:03d}-{k:02d}", None, moment)
+        for n in range(1, PARTICIPANTS + 1)
+    ]
+    session.add_all(people)
+    session.flush()
+    joins, rows = _season_2022(rng, people)
+    join_many(session, campaign, joins)
+    import_stamps(session, campaign, rows, source="demo")
     lifecycle.close(session, campaign, actor=None, now=ends_at, actor_label="demo")
     lifecycle.mark_sent(
         session, campaign, actor=None, now=ends_at + timedelta(days=3), actor_label="demo"
     )
     return campaign
+
+
+def _season_2022(
+    rng: random.Random, people: list[User]
+) -> tuple[list[tuple[User, datetime]], list[StampRow]]:
+    """When each person joined and every stamp action they took, by the season's rules: most
+    join in the first days, each is active on some days after that, and on an active day
+    applies for a few e-documents and reports or opens a few (never over 10 of a kind a day)."""
+    joins = []
+    rows = []
+    for n, person in enumerate(people, start=1):
+        first = int(rng.random() ** 2 * 25)  # the day they joined, early ones likelier
+        joins.append((person, start_of_day(FIRST_DAY + timedelta(days=first))))
+        active = rng.uniform(0.55, 1.0)
+        for day in range(first, (LAST_DAY - FIRST_DAY).days + 1):
+            if rng.random() >= active:
+                continue
+            # From 07:00 KST on; at most 14 actions a day, 90 s apart: all before 23:00 KST.
+            moment = start_of_day(FIRST_DAY + timedelta(days=day)) + timedelta(
+                seconds=7 * 3600 + rng.randrange(15 * 3600)
+            )
+            done = (
+                ["apply-edoc"] * rng.randint(6, 10)
+                + ["report-paper"] * rng.randint(0, 2)
+                + ["open-edoc"] * rng.randint(0, 2)
+            )
+            rng.shuffle(done)
+            taken = dict.fromkeys(EVIDENCE_PREFIX, 0)
+            for k, code in enumerate(done):
+                evidence = f"{EVIDENCE_PREFIX[code]}-{n:04d}-{day + 1:02d}-{taken[code]}"
+                taken[code] += 1
+                rows.append(StampRow(person.id, code, evidence, moment + timedelta(seconds=90 * k)))
+    return joins, rows
 
 
 DANGNYANG_2023 = "dangnyang-fight-2023"

@@ -30,7 +30,12 @@ def clean_evidence(raw: str | None, rule: Evidence, unique: bool) -> tuple[str |
         return None, None
     if len(evidence) > EVIDENCE_MAX:
         raise Invalid("evidence", "too_long", max=EVIDENCE_MAX)
-    if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in evidence):
+    # Printable ASCII has neither (the common case, checked in C rather than a character at a
+    # time: an import checks ~100,000 references).
+    clean = evidence.isascii() and evidence.isprintable()
+    if not clean and any(
+        unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in evidence
+    ):
         raise Invalid("evidence", "bad_characters")
     if not unique:
         return evidence, None
@@ -97,9 +102,31 @@ def evidence_key(evidence: str) -> str:
     time (and "rn" for "m" only in lower case, which the upper-casing gives up); two references
     that differ only in punctuation ("A-12" and "A1-2") count as one.
     """
+    if evidence.isascii():
+        table = _ascii_keys()
+        if table.keys() >= set(map(ord, evidence)):
+            return evidence.translate(table)
+    return _full_key(evidence)
+
+
+def _full_key(evidence: str) -> str:
     visible = _letters_and_digits(unicodedata.normalize("NFKC", evidence))
     skeleton = _skeleton(visible.upper()).casefold()
     return _letters_and_digits(unicodedata.normalize("NFKC", skeleton))
+
+
+@cache
+def _ascii_keys() -> dict[int, str]:
+    """ASCII code → its key, for a reference keyed one character at a time: NFKC leaves ASCII
+    alone, and upper case, the skeleton and case folding each map one ASCII character to
+    ASCII; a character whose skeleton leaves ASCII (none in today's table) is left out and
+    takes the full path. A bulk import keys ~100,000 references: this makes each ~20× cheaper.
+    tests/rules/test_evidence.py holds the two paths equal."""
+    return {
+        code: _full_key(chr(code))
+        for code in range(128)
+        if _skeleton(_letters_and_digits(chr(code)).upper()).isascii()
+    }
 
 
 def clean_idempotency_key(raw: str | None) -> str | None:

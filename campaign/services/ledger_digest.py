@@ -96,7 +96,7 @@ def _hash_chunk(session: Session, ledger: str, campaign_id: int, chunk: int) -> 
     )
     prefix = ledger + "|"
     for row in result:
-        digest.update((prefix + "|".join(_text(v) for v in row) + "\n").encode())
+        digest.update((prefix + "|".join(map(_text, row)) + "\n").encode())
         rows += 1
     return rows, digest.hexdigest()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,3 +94,49 @@ def join(
     participant = session.get(Participant, new_id)
     assert participant is not None
     return Joined(participant, created=True)
+
+
+def join_many(session: Session, campaign: Campaign, people: Sequence[tuple[User, datetime]]) -> int:
+    """Make each (user, joined at) a participant of ``campaign``, a campaign without teams, in
+    a few statements; returns how many joined (those already in are left as they are).
+
+    For importing a finished season (the demo's history), never a request path: it refuses
+    like ``join`` (NotFound, CampaignClosed, TeamRequired) but does not wait for a concurrent
+    ``join`` of the same person, which would fail the whole batch on the unique constraint.
+    """
+    if campaign.teams:
+        raise TeamRequired()
+    for user, now in people:
+        if not can_see(campaign, user):
+            raise NotFound()
+        if campaign.status in FINISHED or now >= campaign.ends_at:
+            raise CampaignClosed()
+    session.flush()  # the users first: the statements below bypass the ORM
+    joined = set(
+        session.scalars(
+            select(participants.c.user_id).where(participants.c.campaign_id == campaign.id)
+        )
+    )
+    rows = []
+    for user, now in people:
+        if user.id in joined:
+            continue
+        joined.add(user.id)
+        rows.append(
+            {
+                "campaign_id": campaign.id,
+                "user_id": user.id,
+                "team_id": None,
+                "joined_at": now,
+                "actions": 0,
+                "stamps": 0,
+                "gifted_won": 0,
+                "matched_won": 0,
+            }
+        )
+    if rows:
+        session.execute(participants.insert(), rows)
+        counters.add_to_campaign(
+            session, campaign.id, counters.pick_shard(campaign), participants=len(rows)
+        )
+    return len(rows)

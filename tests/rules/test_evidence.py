@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from campaign.errors import Invalid
 from campaign.rules.evidence import (
     EVIDENCE_MAX,
     KEY_MAX,
+    _full_key,
     clean_evidence,
     clean_idempotency_key,
     evidence_key,
@@ -125,3 +128,14 @@ def test_look_alikes_share_one_key(look_alike: str) -> None:
 @pytest.mark.parametrize("other", ["BILL-2026-78", "BILL-2026-777", "BILK-2026-77", "전자문서-7"])
 def test_other_references_keep_their_own_key(other: str) -> None:
     assert evidence_key(other) != BILL
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_every_ascii_character_is_keyed_as_the_full_path_keys_it(code: int) -> None:
+    for text in (chr(code), f"a{chr(code)}1", f"{chr(code)}{chr(code)}0"):
+        assert evidence_key(text) == _full_key(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_references_take_a_shortcut_to_the_same_key(text: str) -> None:
+    assert evidence_key(text) == _full_key(text)

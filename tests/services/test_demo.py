@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from campaign.db import Base
 from campaign.demo import DEMO_ACCOUNTS, seed_demo
 from campaign.demo.challenges import DEMO_PEOPLE, PARTNERS
+from campaign.demo.history import LAST_DAY
 from campaign.models import (
     Action,
     AuditEntry,
@@ -17,9 +18,11 @@ from campaign.models import (
     CampaignCover,
     CampaignKind,
     CampaignStatus,
+    DailyTally,
     Evidence,
     Partner,
     PartnerLogo,
+    Pledge,
     Settlement,
     SettlementAllocation,
     StoredImage,
@@ -28,6 +31,7 @@ from campaign.models import (
 from campaign.rules.calendar import end_bound, kst_day, start_of_day
 from campaign.rules.images import ImageLimits
 from campaign.services import counters
+from campaign.services.impact import campaign_impact
 from campaign.services.progress import progress
 from campaign.services.reconcile import reconcile
 from campaign.storage import LocalStore
@@ -219,6 +223,7 @@ def test_the_stories_tell_the_mechanics(session: Session) -> None:
     assert f"도장 {trees * green.stamps_per_unit // MAN}만 개가 모이면 가득" in story
     assert green.summary.startswith("종이 우편물 대신 전자문서로! 도장 40개가")
     assert campaign(session, "green-edoc-2022").id == green.predecessor_id
+    assert_the_2022_story_is_its_ledger(session)
 
     first = campaign(session, "dangnyang-fight-2023")
     second = campaign(session, "dangnyang-fight")
@@ -254,3 +259,55 @@ def test_the_stories_tell_the_mechanics(session: Session) -> None:
     assert all(b.team_id is not None for b in second.beneficiaries)
     assert all(t.participants >= 20 for t in progress(session, second, NOW).teams)
     assert "지난 시즌에는 5만 표가 한 시간도" in second.story
+
+
+def assert_the_2022_story_is_its_ledger(session: Session) -> None:
+    """The 2022 season filled its purse by the season's rules, and its story says so with the
+    ledger's own numbers."""
+    history = campaign(session, "green-edoc-2022")
+    assert history.status == CampaignStatus.SETTLED
+    assert history.stamps_per_unit == 40 and history.won_per_unit == 5_000
+    assert history.purse_won == 40_000_000
+    trees = history.purse_won // history.won_per_unit
+    story, totals = history.story, counters.totals(session, history.id)
+    assert "습니다" not in story + history.summary  # 해요체, like the other stories
+    # Every tree the purse allows was paid, and stamps went on counting past it.
+    assert totals.sponsor_won == history.purse_won and trees == 8_000
+    assert 300_000 < trees * history.stamps_per_unit < totals.stamps <= 330_000
+    impact = campaign_impact(session, history, totals.stamps, totals.sponsor_won)
+    assert impact is not None and impact.funded == trees and impact.unfunded > 0
+    assert f"{totals.participants:,}명이 30일 동안 도장 {totals.stamps:,}개를 모았어요" in story
+    assert f"후원 한도 {history.purse_won // MAN:,}만원, 나무 {trees:,}그루가 가득" in story
+    assert f"도장이 {trees * history.stamps_per_unit // MAN}만 개를 넘어" in story
+    past = totals.stamps - trees * history.stamps_per_unit
+    assert f"그 뒤로 모인 도장 {past:,}개도 빠짐없이 셌지만" in story
+    assert f"나무 {trees:,}그루" in history.summary and "양구" in story
+    # The day the purse filled: that of the last action it paid for.
+    crossing = session.scalar(
+        select(func.max(Action.counted_at))
+        .join(Pledge, Pledge.action_id == Action.id)
+        .where(Action.campaign_id == history.id, Pledge.amount_won > 0)
+    )
+    assert crossing is not None
+    day = kst_day(crossing)
+    assert f"9월 {day.day}일에" in story and day == LAST_DAY and "마지막 날" in story
+    unpaid = session.scalar(
+        select(func.count())
+        .select_from(Action)
+        .outerjoin(Pledge, Pledge.action_id == Action.id)
+        .where(Action.campaign_id == history.id, Action.won_due > 0, Pledge.id.is_(None))
+    )
+    assert unpaid == totals.stamps // history.stamps_per_unit - trees  # counted but unfunded
+    # No one went over the season's cap of 10 an action a day.
+    assert session.scalar(
+        select(func.max(DailyTally.count)).where(
+            DailyTally.action_type_id.in_([t.id for t in history.action_types])
+        )
+    ) == max(t.daily_cap or 0 for t in history.action_types)
+    allocations = session.execute(
+        select(Partner.name, SettlementAllocation.amount_won)
+        .join(Partner, Partner.id == SettlementAllocation.partner_id)
+        .join(Settlement, Settlement.id == SettlementAllocation.settlement_id)
+        .where(Settlement.campaign_id == history.id)
+    ).all()
+    assert [tuple(row) for row in allocations] == [("사단법인 평화의숲", history.purse_won)]

@@ -16,7 +16,7 @@ from campaign.errors import (
 )
 from campaign.models import CampaignKind, CampaignStatus, Participant, Role
 from campaign.services import counters
-from campaign.services.participation import join
+from campaign.services.participation import join, join_many
 from campaign.services.reconcile import reconcile
 from tests.factories import DAY, NOW, make_campaign, make_user
 from tests.ledger_facts import snapshot
@@ -128,3 +128,30 @@ def test_joins_spread_over_sharded_counters_add_up(session: Session) -> None:
     teams = counters.team_totals(session, [t.id for t in campaign.teams])
     assert {t.code: teams[t.id].participants for t in campaign.teams} == {"dog": 20, "cat": 10}
     assert reconcile(session) == []
+
+
+def test_join_many_joins_each_person_once_and_counts_them(session: Session) -> None:
+    campaign = make_campaign(session, counter_shards=3)
+    already, first, second = (make_user(session) for _ in range(3))
+    join(session, already, campaign, None, NOW)
+    joined = join_many(
+        session, campaign, [(already, NOW), (first, NOW - DAY), (second, NOW), (first, NOW)]
+    )
+    assert joined == 2
+    rows = session.scalars(select(Participant).where(Participant.campaign_id == campaign.id))
+    assert sorted((p.user_id, p.joined_at) for p in rows) == sorted(
+        [(already.id, NOW), (first.id, NOW - DAY), (second.id, NOW)]
+    )
+    assert counters.totals(session, campaign.id).participants == 3
+    assert reconcile(session) == []
+
+
+def test_join_many_refuses_like_join(session: Session) -> None:
+    fight = make_campaign(session, kind=CampaignKind.TEAM)
+    with pytest.raises(TeamRequired):
+        join_many(session, fight, [(make_user(session), NOW)])
+    campaign = make_campaign(session)
+    late = campaign.ends_at
+    with pytest.raises(CampaignClosed):
+        join_many(session, campaign, [(make_user(session), NOW), (make_user(session), late)])
+    assert session.scalar(select(func.count()).select_from(Participant)) == 0
