@@ -150,22 +150,28 @@ def _outcome(done: str, back: str, error: Invalid | None) -> Response:
     return redirect(back)
 
 
+def _save_admin_image(setter, owner: object, done: str, back: str) -> Response:
+    """Store the uploaded image on ``owner`` with one of image_service's admin setters (they
+    share one signature), then flash the outcome and go back."""
+    raw, alt = _upload(ImageForm())
+    error = None
+    try:
+        setter(get_session(), image_store(), limits(), owner, raw, alt, current_user, utcnow())
+    except Invalid as exc:
+        error = exc
+    return _outcome(done, back, error)
+
+
 @bp.post("/admin/campaigns/<slug>/cover")
 @admin_required
 def campaign_cover_upload(slug: str) -> Response:
     campaign = campaign_at(get_session(), slug)
     if campaign is None:
         abort(404)
-    raw, alt = _upload(ImageForm())
-    error = None
-    try:
-        image_service.set_campaign_cover(
-            get_session(), image_store(), limits(), campaign, raw, alt, current_user, utcnow()
-        )
-    except Invalid as exc:
-        error = exc
     back = url_for("admin_campaigns.campaign", slug=slug, _anchor="cover")
-    return _outcome(_("The cover image is saved."), back, error)
+    return _save_admin_image(
+        image_service.set_campaign_cover, campaign, _("The cover image is saved."), back
+    )
 
 
 @bp.post("/admin/partners/<int:partner_id>/logo")
@@ -173,16 +179,8 @@ def campaign_cover_upload(slug: str) -> Response:
 def partner_logo_upload(partner_id: int) -> Response:
     session = get_session()
     partner = partner_service.get_partner(session, partner_id)
-    raw, alt = _upload(ImageForm())
-    error = None
-    try:
-        image_service.set_partner_logo(
-            session, image_store(), limits(), partner, raw, alt, current_user, utcnow()
-        )
-    except Invalid as exc:
-        error = exc
     back = url_for("admin_partners.edit_partner", partner_id=partner_id, _anchor="logo")
-    return _outcome(_("The logo is saved."), back, error)
+    return _save_admin_image(image_service.set_partner_logo, partner, _("The logo is saved."), back)
 
 
 @bp.post(f"/admin/sponsors/<{ID}:sponsor_id>/logo")
@@ -193,16 +191,8 @@ def sponsor_logo_upload(sponsor_id: int) -> Response:
         sponsor = sponsor_service.get_sponsor(session, sponsor_id)
     except NotFound:
         abort(404)
-    raw, alt = _upload(ImageForm())
-    error = None
-    try:
-        image_service.set_sponsor_logo(
-            session, image_store(), limits(), sponsor, raw, alt, current_user, utcnow()
-        )
-    except Invalid as exc:
-        error = exc
     back = url_for("admin_operations.edit_sponsor", sponsor_id=sponsor_id, _anchor="logo")
-    return _outcome(_("The logo is saved."), back, error)
+    return _save_admin_image(image_service.set_sponsor_logo, sponsor, _("The logo is saved."), back)
 
 
 @bp.post(f"/crew/proposals/<{ID}:proposal_id>/cover")
